@@ -1,0 +1,79 @@
+"""Fixtures every test can use: a small zone with two parks, and one user per role."""
+
+import pytest
+from django.test import Client
+
+from beacon.core.models import Role, ScopeGrant, User
+from beacon.registry.tests import factories
+
+ROLES = (
+    "zone_admin",
+    "park_officer",
+    "promoter",
+    "leader",
+    "enterprise_user",
+    "auditor",
+    "system_admin",
+)
+PASSWORD = "Beacon-test-2024"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def zone(db):
+    """Two parks, P1 and P2, each with a parcel, two enterprises and their figures."""
+    zone = factories.ZoneFactory(code="demo")
+    p1 = factories.ParkFactory(zone=zone, code="P1", name="新能源汽车产业园")
+    p2 = factories.ParkFactory(zone=zone, code="P2", name="生物医药产业园")
+    out = {"zone": zone, "p1": p1, "p2": p2}
+    for park in (p1, p2):
+        key = park.code.lower()
+        out[f"{key}_parcel"] = factories.ParcelFactory(park=park)
+        enterprises = factories.EnterpriseFactory.create_batch(2, park=park)
+        out[f"{key}_enterprise"] = enterprises[0]
+        out[f"{key}_enterprises"] = enterprises
+        for e in enterprises:
+            for year in (2022, 2023):
+                factories.AnnualFigureFactory(enterprise=e, year=year)
+        out[f"{key}_figure"] = enterprises[0].figures.get(year=2023)
+        out[f"{key}_platform"] = factories.InnovationPlatformFactory(
+            park=park, enterprise=enterprises[0]
+        )
+        out[f"{key}_talent"] = factories.TalentFactory(park=park, enterprise=enterprises[0])
+    return out
+
+
+def make_user(role_code: str, zone: dict | None = None, username: str | None = None) -> User:
+    user = User.objects.create_user(
+        username=username or role_code,
+        password=PASSWORD,
+        role=Role.objects.get(code=role_code),
+    )
+    if zone is not None:
+        if role_code == "park_officer":
+            ScopeGrant.objects.create(user=user, kind="park", object_id=zone["p1"].pk)
+        if role_code == "enterprise_user":
+            ScopeGrant.objects.create(
+                user=user, kind="enterprise", object_id=zone["p1_enterprise"].pk
+            )
+    return user
+
+
+@pytest.fixture
+def users(zone):
+    return {code: make_user(code, zone) for code in ROLES}
+
+
+@pytest.fixture
+def client_for(users):
+    def make(role_code: str) -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(users[role_code])
+        return client
+
+    return make

@@ -1,0 +1,31 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+
+MAX_LIMIT = 1000
+
+
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    """``limit``/``offset`` paging that answers 400 to a bad value instead of ignoring it."""
+
+    max_limit = MAX_LIMIT
+
+    def _number(self, request, name, default, minimum):
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValidationError({name: [_("Must be a whole number.")]}) from None
+        if value < minimum:
+            raise ValidationError({name: [_("Must be at least %(min)s.") % {"min": minimum}]})
+        if name == self.limit_query_param and value > self.max_limit:
+            raise ValidationError({name: [_("Must be at most %(max)s.") % {"max": self.max_limit}]})
+        return value
+
+    def get_limit(self, request):
+        return self._number(request, self.limit_query_param, self.default_limit, 1)
+
+    def get_offset(self, request):
+        return self._number(request, self.offset_query_param, 0, 0)

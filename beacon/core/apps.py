@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "beacon.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from .api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        from .navigation import MenuGroup, MenuItem, register_group
+
+        register_group(
+            MenuGroup(
+                _("Audit"),
+                (
+                    MenuItem(_("Change log"), "core:logentry_list", "auditlog.logentry"),
+                    MenuItem(_("Logins"), "core:accesslog_list", "axes.accesslog"),
+                    MenuItem(
+                        _("Failed logins"), "core:accessfailurelog_list", "axes.accessfailurelog"
+                    ),
+                ),
+            )
+        )

@@ -1,0 +1,18 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopeKind(models.TextChoices):
+    """How far a permission rule reaches: the whole zone, or rows tied to the user's grants."""
+
+    ZONE = "zone", _("Whole zone")
+    PARK = "park", _("Own parks")
+    TEAM = "team", _("Own team")
+    ENTERPRISE = "enterprise", _("Own enterprise")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("View")
+    ADD = "add", _("Add")
+    CHANGE = "change", _("Change")
+    DELETE = "delete", _("Delete")

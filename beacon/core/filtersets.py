@@ -1,0 +1,37 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """One FilterSet serves a list page's filter form and its API endpoint.
+
+    ``search`` matches ``search_fields`` by substring, so Chinese text such as
+    ``新能源`` finds names and business scopes that contain it.
+    """
+
+    search = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    search_fields: tuple[str, ...] = ()
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        q = Q()
+        for field in self.search_fields:
+            q |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(q)
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            widget.attrs.setdefault("class", css)
+        return form

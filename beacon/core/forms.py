@@ -1,0 +1,64 @@
+from django import forms
+
+
+class StyledModelForm(forms.ModelForm):
+    """A model form with Tabler's classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A related object typed by its code (USCC, parcel code): no list of 100,000 options."""
+
+    def __init__(self, queryset, to_field_name, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(queryset, to_field_name=to_field_name, **kwargs)
+
+    def prepare_value(self, value):
+        if hasattr(value, "_meta"):
+            return getattr(value, self.to_field_name)
+        if isinstance(value, int):
+            obj = self.queryset.model.objects.filter(pk=value).first()
+            return getattr(obj, self.to_field_name) if obj else value
+        return value
+
+
+class CodeListField(forms.ModelMultipleChoiceField):
+    """Several related objects typed as codes separated by ``;``."""
+
+    def __init__(self, queryset, to_field_name, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(queryset, to_field_name=to_field_name, **kwargs)
+
+    def to_python_list(self, value):
+        if isinstance(value, str):
+            return [v.strip() for v in value.replace(",", ";").split(";") if v.strip()]
+        return list(value or [])
+
+    def clean(self, value):
+        return super().clean(self.to_python_list(value))
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return value
+        items = list(value or [])
+        codes = []
+        for item in items:
+            if hasattr(item, "_meta"):
+                codes.append(getattr(item, self.to_field_name))
+            else:
+                obj = self.queryset.model.objects.filter(pk=item).first()
+                codes.append(getattr(obj, self.to_field_name) if obj else str(item))
+        return "; ".join(codes)

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from beacon.registry.demo import DEMO_PASSWORD, build_demo_zone, demo_accounts, zone_is_empty
+
+from .serve import serve
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the data folder, migrate, load the demo zone if the database is empty, and serve."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--size", choices=["small", "large"], default="small")
+        parser.add_argument("--no-serve", action="store_true", help="build the demo zone and stop")
+
+    def handle(self, *args, port, host, size, no_serve, **options):
+        settings.BEACON_HOME.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        if zone_is_empty():
+            self.stdout.write(f"Building the {size} demo zone in {settings.BEACON_HOME} …")
+            build_demo_zone(size=size, progress=True)
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for username, role, scope in demo_accounts():
+            self.stdout.write(f"  {username:<16} {role:<20} {scope}")
+        self.stdout.write("")
+        if not no_serve:
+            serve(host, port, 8, self.stdout)

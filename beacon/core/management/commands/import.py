@@ -1,0 +1,52 @@
+import sys
+from pathlib import Path
+
+from auditlog.context import set_actor
+from django.core.management.base import BaseCommand, CommandError
+
+from beacon.core.models import User
+from beacon.core.resources import get_resource, resource_kinds
+from beacon.core.tabular import SpreadsheetError, read_sheet
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV or XLSX file. The whole file is checked first; any problem is printed "
+        "as 'row N, column X: reason' on stderr, nothing is written and the exit status is 1."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=resource_kinds())
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+        parser.add_argument(
+            "--user", help="import as this user: their scope applies and the change log names them"
+        )
+
+    def handle(self, *args, kind, file, dry_run, user, **options):
+        actor = None
+        if user:
+            actor = (
+                User.objects.filter(username=user, is_active=True).select_related("role").first()
+            )
+            if actor is None:
+                raise CommandError(f"unknown user {user!r}")
+        try:
+            data = file.read_bytes()
+        except OSError as e:
+            raise CommandError(f"{file}: {e.strerror}") from None
+        try:
+            sheet = read_sheet(data)
+        except SpreadsheetError as e:
+            self.stderr.write(f"{file}: {e}")
+            sys.exit(1)
+        resource = get_resource(kind)
+        with set_actor(actor):
+            result = resource.run(sheet, user=actor, dry_run=dry_run)
+        if not result.ok:
+            for problem in result.errors:
+                self.stderr.write(str(problem))
+            self.stderr.write(f"{len(result.errors)} problem(s); nothing was written")
+            sys.exit(1)
+        prefix = "dry run, nothing written: " if dry_run else ""
+        self.stdout.write(prefix + result.summary())

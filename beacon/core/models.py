@@ -1,0 +1,163 @@
+"""People, roles, scopes and API tokens, and the base every recorded model stands on."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ScopeKind
+from .querysets import RestrictedQuerySet
+
+
+class BeaconModel(models.Model):
+    """Base of every registry object: timestamps and the permission-aware queryset.
+
+    ``scope_paths`` maps a scope kind to the lookup from this model to the scoped object,
+    e.g. ``{"park": "park", "enterprise": "pk"}``; a kind it does not name grants nothing.
+    """
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    scope_paths: dict[str, str] = {}
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameMixin(models.Model):
+    """A name in Chinese and in English, shown in the user's language where known."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Role(models.Model):
+    """A role is data: a code, names and the rules of what its users may do.
+
+    ``rules`` is a list of ``{"models": ["registry.enterprise" | "registry.*" | "*"],
+    "actions": ["view", "add", "change", "delete"], "scope": "zone|park|team|enterprise"}``.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    rules = models.JSONField(_("rules"), default=list)
+    privileged = models.BooleanField(
+        _("privileged"), default=False, help_text=_("Needs a second factor to log in.")
+    )
+    staff = models.BooleanField(_("may use the Django admin"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        return self.name_en if get_language() == "en" else self.name
+
+
+class User(AbstractUser):
+    """A member of staff or an enterprise's user. One role per user, so no one holds two."""
+
+    role = models.ForeignKey(
+        Role,
+        verbose_name=_("role"),
+        related_name="users",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def scope_ids(self, kind: str) -> frozenset[int]:
+        """Ids of the objects of ``kind`` (park, team, enterprise) granted to this user."""
+        cache = self.__dict__.setdefault("_scope_cache", {})
+        if kind not in cache:
+            cache[kind] = frozenset(
+                self.scope_grants.filter(kind=kind).values_list("object_id", flat=True)
+            )
+        return cache[kind]
+
+
+class ScopeGrant(models.Model):
+    """One object (a park, a team, an enterprise) a user's scoped rules reach."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), related_name="scope_grants", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ScopeKind.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+
+    class Meta:
+        verbose_name = _("scope grant")
+        verbose_name_plural = _("scope grants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_id"],
+                name="core_scopegrant_unique",
+                violation_error_message=_("This user already has this grant."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.object_id}"
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """An API token, stored only as its SHA-256 hash; the key is shown once, on creation."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), related_name="api_tokens", on_delete=models.CASCADE
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}…"
+
+    @classmethod
+    def issue(cls, user: User, description: str = "") -> tuple["ApiToken", str]:
+        key = "bcn_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, key_hash=hash_token(key), prefix=key[:8], description=description
+        )
+        return token, key
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires is not None and self.expires <= timezone.now()

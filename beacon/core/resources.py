@@ -1,0 +1,456 @@
+"""Import and export of a model as a flat table with canonical snake_case columns.
+
+A ``Resource`` names a model's columns once; the same columns serve import, export,
+templates and list exports. Imports validate the whole file before anything is written:
+every problem comes back as ``row N, column X: reason``, and a file with any problem
+writes nothing. A clean file is written in one transaction, through the change log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .changelog import bulk_create_logged, bulk_update_logged, field_values
+from .tabular import Sheet
+
+TRUE_WORDS = {"1", "true", "yes", "y", "t", "是", "有", "√", "x"}
+FALSE_WORDS = {"0", "false", "no", "n", "f", "否", "无", ""}
+
+
+class CellError(ValueError):
+    pass
+
+
+def parse_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_decimal(value) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("not a number"))
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise CellError(_("not a number: %(value)s") % {"value": value}) from None
+    if not number.is_finite():
+        raise CellError(_("not a number: %(value)s") % {"value": value})
+    if number < 0:
+        raise CellError(_("must not be negative"))
+    return number
+
+
+def parse_int(value) -> int | None:
+    number = parse_decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise CellError(_("not a whole number: %(value)s") % {"value": value})
+    return int(number)
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = parse_text(value).lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(_("not yes or no: %(value)s") % {"value": value})
+
+
+def parse_date(value) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CellError(_("not a date (YYYY-MM-DD): %(value)s") % {"value": value}) from None
+
+
+PARSERS: dict[str, Callable] = {
+    "text": parse_text,
+    "decimal": parse_decimal,
+    "int": parse_int,
+    "bool": parse_bool,
+    "date": parse_date,
+}
+
+
+@dataclass
+class Column:
+    """One column: canonical name, Chinese header aliases, and how to read and write it.
+
+    ``kind`` is a parser name, ``"fk"`` (a related object looked up by ``lookup`` field),
+    ``"m2m"`` (several, separated by ``;``) or ``"choice"`` (the model field's choices,
+    accepted by value or label).
+    """
+
+    name: str
+    aliases: Sequence[str] = ()
+    kind: str = "text"
+    attr: str | None = None  # model field name, defaults to the column name
+    lookup: str = "code"  # for fk/m2m: the related field the cell holds
+    required: bool = False
+    example: object = ""
+
+    @property
+    def field_name(self) -> str:
+        return self.attr or self.name
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self):
+        return _("row %(row)s, column %(column)s: %(reason)s") % {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+class ImportAborted(Exception):
+    def __init__(self, errors):
+        self.errors = errors
+
+
+class Resource:
+    """The table form of a model. Subclasses set ``kind``, ``model``, ``key`` and ``columns``."""
+
+    kind: str
+    model: type[models.Model]
+    key: Sequence[str]  # column names identifying a row; re-importing updates
+    columns: Sequence[Column]
+    select_related: Sequence[str] = ()
+
+    # -- columns -----------------------------------------------------------------------
+    @property
+    def headers(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column_for_header(self) -> dict[str, Column]:
+        index = {}
+        for col in self.columns:
+            for name in (col.name, *col.aliases):
+                index[name.strip().lower()] = col
+        return index
+
+    def field_to_column(self, field_name: str) -> str:
+        for col in self.columns:
+            if col.field_name == field_name:
+                return col.name
+        return field_name
+
+    # -- export ------------------------------------------------------------------------
+    def export_value(self, obj, col: Column):
+        value = getattr(obj, col.field_name)
+        if col.kind == "fk":
+            return None if value is None else getattr(value, col.lookup)
+        if col.kind == "m2m":
+            return ";".join(sorted(str(getattr(v, col.lookup)) for v in value.all()))
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    def export_queryset(self, queryset):
+        m2m = [c.field_name for c in self.columns if c.kind == "m2m"]
+        return queryset.select_related(*self.select_related).prefetch_related(*m2m)
+
+    def export_rows(self, queryset) -> Iterable[list]:
+        for obj in self.export_queryset(queryset).iterator(chunk_size=2000):
+            yield [self.export_value(obj, c) for c in self.columns]
+
+    def example_row(self) -> list:
+        return [c.example for c in self.columns]
+
+    # -- import ------------------------------------------------------------------------
+    def lookup_map(self, col: Column, user) -> dict[str, models.Model]:
+        """Related objects by their key, restricted to what the user may see."""
+        related = self.model._meta.get_field(col.field_name).related_model
+        qs = related.objects.all()
+        if user is not None:
+            qs = permissions.restrict(qs, user, "view")
+        return {str(getattr(o, col.lookup)).upper(): o for o in qs}
+
+    def existing(self, keys: list[tuple]) -> dict[tuple, models.Model]:
+        """Saved objects by key, for the keys in the file (all of them, in scope or not)."""
+        cols = {c.name: c for c in self.columns}
+        fields = [cols[k].field_name for k in self.key]
+        fks = [cols[k].field_name for k in self.key if cols[k].kind == "fk"]
+        found = {}
+        for start in range(0, len(keys), 2000):
+            chunk = keys[start : start + 2000]
+            filters = {f"{f}__in": {k[i] for k in chunk} for i, f in enumerate(fields)}
+            qs = self.model.objects.filter(**filters).select_related(*fks, *self.select_related)
+            for obj in qs:
+                found[tuple(getattr(obj, f) for f in fields)] = obj
+        return found
+
+    def key_of(self, values: dict) -> tuple:
+        return tuple(values.get(k) for k in self.key)
+
+    def run(self, sheet: Sheet, user=None, dry_run: bool = False) -> ImportResult:
+        result = ImportResult(dry_run=dry_run)
+        errors = result.errors
+        index = self.column_for_header()
+        columns: list[Column | None] = []
+        for position, header in enumerate(sheet.headers, start=1):
+            col = index.get(header.strip().lower())
+            if col is None:
+                errors.append(RowProblem(1, header or str(position), _("unknown column")))
+            elif col in columns:
+                errors.append(RowProblem(1, header, _("column appears twice")))
+            columns.append(col)
+        present = {c.name for c in columns if c}
+        for name in self.key:
+            if name not in present:
+                errors.append(RowProblem(1, name, _("required column is missing")))
+        if errors:
+            return result
+        if not sheet.rows:
+            errors.append(RowProblem(2, self.key[0], _("the file has no data rows")))
+            return result
+
+        lookups = {
+            c.name: self.lookup_map(c, user) for c in columns if c and c.kind in ("fk", "m2m")
+        }
+        parsed: list[tuple[int, dict]] = []
+        for offset, raw in enumerate(sheet.rows):
+            rownum = offset + 2  # row 1 is the header
+            values, ok = {}, True
+            for col, cell in zip(columns, raw, strict=True):
+                try:
+                    values[col.name] = self.parse_cell(col, cell, lookups)
+                except CellError as e:
+                    errors.append(RowProblem(rownum, col.name, str(e)))
+                    ok = False
+            for col in self.columns:
+                if col.required and col.name in present and values.get(col.name) in (None, ""):
+                    if ok or col.name not in {e.column for e in errors if e.row == rownum}:
+                        errors.append(RowProblem(rownum, col.name, _("required")))
+                    ok = False
+            parsed.append((rownum, values if ok else None))
+
+        seen: dict[tuple, int] = {}
+        for rownum, values in parsed:
+            if values is None:
+                continue
+            key = self.key_of(values)
+            if key in seen:
+                errors.append(
+                    RowProblem(
+                        rownum,
+                        self.key[-1],
+                        _("duplicate of row %(row)s") % {"row": seen[key]},
+                    )
+                )
+            else:
+                seen[key] = rownum
+
+        existing = self.existing([k for k in seen if None not in k])
+        plan = []  # (rownum, before, instance, m2m values)
+        for rownum, values in parsed:
+            if values is None:
+                continue
+            before = existing.get(self.key_of(values))
+            if before is not None and (
+                user is not None and not permissions.instance_in_scope(user, before, "change")
+            ):
+                errors.append(RowProblem(rownum, self.key[0], _("outside your scope")))
+                continue
+            instance = self.build(values, before)
+            problems = self.validate(instance, user, "add" if before is None else "change")
+            errors.extend(RowProblem(rownum, c, r) for c, r in problems)
+            if not problems:
+                m2m = {
+                    c.field_name: values[c.name]
+                    for c in self.columns
+                    if c.kind == "m2m" and c.name in values
+                }
+                plan.append((rownum, before, instance, m2m))
+        if errors:
+            return result
+        try:
+            with transaction.atomic():
+                self.write(plan, result, user)
+                if dry_run:
+                    raise ImportAborted([])
+        except ImportAborted as aborted:
+            errors.extend(aborted.errors)
+        return result
+
+    def parse_cell(self, col: Column, cell, lookups):
+        if col.kind in ("fk", "m2m"):
+            text = parse_text(cell)
+            if not text:
+                return None if col.kind == "fk" else []
+            keys = (
+                [t.strip() for t in text.split(";") if t.strip()] if col.kind == "m2m" else [text]
+            )
+            found = []
+            for key in keys:
+                obj = lookups[col.name].get(key.upper())
+                if obj is None:
+                    raise CellError(_("unknown: %(value)s") % {"value": key})
+                found.append(obj)
+            return found if col.kind == "m2m" else found[0]
+        if col.kind == "choice":
+            text = parse_text(cell)
+            field = self.model._meta.get_field(col.field_name)
+            for value, label in field.choices:
+                if text.lower() in (str(value).lower(), str(label).lower()):
+                    return value
+            if not text:
+                return field.get_default()
+            raise CellError(
+                _("must be one of %(choices)s")
+                % {"choices": ", ".join(v for v, _l in field.choices)}
+            )
+        return PARSERS[col.kind](cell)
+
+    def build(self, values: dict, before):
+        instance = self.model() if before is None else _copy(before)
+        for col in self.columns:
+            if col.name in values and col.kind != "m2m":
+                setattr(instance, col.field_name, values[col.name])
+        return instance
+
+    def validate(self, instance, user, action: str) -> list[tuple[str, str]]:
+        problems = []
+        try:
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as e:
+            for field_name, messages in e.message_dict.items():
+                for message in messages:
+                    problems.append((self.field_to_column(field_name), message))
+        if (
+            not problems
+            and user is not None
+            and not permissions.instance_in_scope(user, instance, action)
+        ):
+            problems.append((self.scope_column(), _("outside your scope")))
+        return problems
+
+    def scope_column(self) -> str:
+        return self.key[0]
+
+    def write(self, plan, result: ImportResult, user) -> None:
+        new = [p for p in plan if p[1] is None]
+        bulk_create_logged(self.model, [p[2] for p in new])
+        result.created = len(new)
+        updates = [(before, inst) for _r, before, inst, _m in plan if before is not None]
+        fields = [c.field_name for c in self.columns if c.kind != "m2m" and c.field_name != "pk"]
+        if updates:
+            bulk_update_logged(self.model, updates, fields)
+        m2m_changed = set()
+        for _rownum, before, instance, m2m in plan:
+            for name, objs in m2m.items():
+                manager = getattr(instance, name)
+                if before is None or {o.pk for o in manager.all()} != {o.pk for o in objs}:
+                    manager.set(objs)  # sends m2m_changed, which the change log records
+                    if before is not None:
+                        m2m_changed.add(instance.pk)
+        changed_pks = {
+            inst.pk
+            for before, inst in updates
+            if field_values(before, fields) != field_values(inst, fields)
+        } | m2m_changed
+        result.updated = len(changed_pks)
+        result.unchanged = len(updates) - result.updated
+        if user is not None:
+            self.check_saved_scope(plan, user)
+
+    def check_saved_scope(self, plan, user) -> None:
+        pks = [inst.pk for _r, _b, inst, _m in plan]
+        allowed = set()
+        for start in range(0, len(pks), 5000):
+            chunk = pks[start : start + 5000]
+            allowed |= set(
+                permissions.restrict(
+                    self.model.objects.filter(pk__in=chunk), user, "change"
+                ).values_list("pk", flat=True)
+            )
+        outside = [
+            RowProblem(rownum, self.scope_column(), _("outside your scope"))
+            for rownum, _b, inst, _m in plan
+            if inst.pk not in allowed
+        ]
+        if outside:
+            raise ImportAborted(outside)
+
+
+def _copy(obj):
+    clone = type(obj)()
+    clone.__dict__.update({k: v for k, v in obj.__dict__.items() if k != "_state"})
+    clone._state.adding = False
+    clone._state.db = obj._state.db
+    clone._state.fields_cache = dict(obj._state.fields_cache)
+    return clone
+
+
+_RESOURCES: dict[str, Resource] = {}
+
+
+def register(resource_class: type[Resource]) -> type[Resource]:
+    _RESOURCES[resource_class.kind] = resource_class()
+    return resource_class
+
+
+def get_resource(kind: str) -> Resource:
+    return _RESOURCES[kind]
+
+
+def resource_kinds() -> list[str]:
+    return sorted(_RESOURCES)
+
+
+def resource_for_model(model) -> Resource | None:
+    for resource in _RESOURCES.values():
+        if resource.model is model:
+            return resource
+    return None

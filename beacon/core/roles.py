@@ -1,0 +1,116 @@
+"""The roles Beacon ships with. Roles are data: a deployment may edit them or add more."""
+
+ALL = ["view", "add", "change", "delete"]
+VIEW = ["view"]
+
+
+def rule(models: list[str], actions: list[str], scope: str) -> dict:
+    return {"models": models, "actions": actions, "scope": scope}
+
+
+REGISTRY_PARK_SCOPED = [
+    "registry.parcel",
+    "registry.enterprise",
+    "registry.annualfigure",
+    "registry.innovationplatform",
+    "registry.talent",
+]
+PUBLIC_REFERENCE = ["registry.zone", "registry.park", "registry.industryclass"]
+
+DEFAULT_ROLES = [
+    {
+        "code": "zone_admin",
+        "name": "管委会管理员",
+        "name_en": "Zone administrator",
+        "description": "Sees and keeps the whole zone.",
+        "privileged": True,
+        "staff": True,
+        "rules": [rule(["registry.*"], ALL, "zone")],
+    },
+    {
+        "code": "park_officer",
+        "name": "园区专员",
+        "name_en": "Park officer",
+        "description": "Keeps their own parks' enterprises, land and figures.",
+        "rules": [
+            rule(PUBLIC_REFERENCE, VIEW, "zone"),
+            rule(["registry.park"], ["change"], "park"),
+            rule(REGISTRY_PARK_SCOPED, ALL, "park"),
+        ],
+    },
+    {
+        "code": "promoter",
+        "name": "招商专员",
+        "name_en": "Investment promoter",
+        "description": "Works leads for a team; reads the registry but not enterprises' figures.",
+        "rules": [
+            rule(
+                [
+                    *PUBLIC_REFERENCE,
+                    "registry.parcel",
+                    "registry.enterprise",
+                    "registry.innovationplatform",
+                ],
+                VIEW,
+                "zone",
+            ),
+        ],
+    },
+    {
+        "code": "leader",
+        "name": "领导",
+        "name_en": "Leader",
+        "description": "Reads the whole zone; changes nothing.",
+        "rules": [rule(["registry.*"], VIEW, "zone")],
+    },
+    {
+        "code": "enterprise_user",
+        "name": "企业用户",
+        "name_en": "Enterprise user",
+        "description": "Sees and updates its own enterprise's file.",
+        "rules": [
+            rule(PUBLIC_REFERENCE, VIEW, "zone"),
+            rule(["registry.enterprise"], ["view", "change"], "enterprise"),
+            rule(["registry.annualfigure"], ["view", "add", "change"], "enterprise"),
+            rule(["registry.innovationplatform", "registry.talent"], VIEW, "enterprise"),
+        ],
+    },
+    {
+        "code": "auditor",
+        "name": "审计员",
+        "name_en": "Auditor",
+        "description": "Reads the change log and the login log; changes nothing.",
+        "rules": [
+            rule(
+                [
+                    "auditlog.logentry",
+                    "axes.accesslog",
+                    "axes.accessfailurelog",
+                    "axes.accessattempt",
+                ],
+                VIEW,
+                "zone",
+            )
+        ],
+    },
+    {
+        "code": "system_admin",
+        "name": "系统管理员",
+        "name_en": "System administrator",
+        "description": "Manages accounts and roles; sees no business data.",
+        "privileged": True,
+        "staff": True,
+        "rules": [
+            rule(["core.user", "core.scopegrant"], ALL, "zone"),
+            rule(["core.role"], VIEW, "zone"),
+            rule(PUBLIC_REFERENCE, VIEW, "zone"),
+        ],
+    },
+]
+
+
+def sync_default_roles(Role) -> None:
+    """Create the shipped roles that are missing; never overwrite a deployment's edits."""
+    for spec in DEFAULT_ROLES:
+        defaults = {k: v for k, v in spec.items() if k != "code"}
+        Role.objects.get_or_create(code=spec["code"], defaults=defaults)

@@ -1,0 +1,83 @@
+import django_tables2 as tables
+from auditlog.models import LogEntry
+from axes.models import AccessFailureLog, AccessLog
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseTable(tables.Table):
+    """Every list table: linked first column, Tabler styling, sortable headers."""
+
+    class Meta:
+        attrs = {"class": "table table-vcenter card-table table-striped"}
+        template_name = "core/table.html"
+
+
+def render_changes(changes: dict | None):
+    if not changes:
+        return ""
+    return format_html(
+        "<ul class='list-unstyled mb-0 small'>{}</ul>",
+        format_html_join(
+            "",
+            "<li><code>{}</code>: <span class='text-danger'>{}</span> → "
+            "<span class='text-success'>{}</span></li>",
+            (
+                (
+                    k,
+                    "—" if v[0] in (None, "None") else v[0],
+                    "—" if v[1] in (None, "None") else v[1],
+                )
+                for k, v in changes.items()
+                if isinstance(v, list | tuple) and len(v) == 2
+            ),
+        ),
+    )
+
+
+class LogEntryTable(BaseTable):
+    timestamp = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
+    actor = tables.Column(verbose_name=_("User"), default=_("system"))
+    action = tables.Column(verbose_name=_("Action"))
+    content_type = tables.Column(verbose_name=_("Type"), orderable=False)
+    object_repr = tables.Column(verbose_name=_("Object"))
+    changes = tables.Column(verbose_name=_("Before → after"), orderable=False)
+    remote_addr = tables.Column(verbose_name=_("Address"))
+
+    class Meta(BaseTable.Meta):
+        model = LogEntry
+        fields = (
+            "timestamp",
+            "actor",
+            "action",
+            "content_type",
+            "object_repr",
+            "changes",
+            "remote_addr",
+        )
+        order_by = ("-timestamp",)
+
+    def render_action(self, record):
+        return record.get_action_display()
+
+    def render_changes(self, value):
+        return render_changes(value)
+
+
+class AccessLogTable(BaseTable):
+    attempt_time = tables.DateTimeColumn(verbose_name=_("Login time"), format="Y-m-d H:i:s")
+    logout_time = tables.DateTimeColumn(verbose_name=_("Logout time"), format="Y-m-d H:i:s")
+
+    class Meta(BaseTable.Meta):
+        model = AccessLog
+        fields = ("attempt_time", "username", "ip_address", "user_agent", "logout_time")
+        order_by = ("-attempt_time",)
+
+
+class AccessFailureTable(BaseTable):
+    attempt_time = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
+
+    class Meta(BaseTable.Meta):
+        model = AccessFailureLog
+        fields = ("attempt_time", "username", "ip_address", "user_agent", "locked_out")
+        order_by = ("-attempt_time",)

@@ -1,0 +1,72 @@
+"""The permission layer itself: restrict() and instance_in_scope() per role and scope."""
+
+import pytest
+
+from beacon.core.permissions import can, instance_in_scope, restrict
+from beacon.registry.models import AnnualFigure, Enterprise, Park, Parcel
+
+
+@pytest.mark.django_db
+class TestRestrict:
+    def test_zone_admin_sees_every_enterprise(self, zone, users):
+        assert set(restrict(Enterprise.objects.all(), users["zone_admin"])) == set(
+            zone["p1_enterprises"] + zone["p2_enterprises"]
+        )
+
+    def test_park_officer_sees_own_park_only(self, zone, users):
+        officer = users["park_officer"]
+        assert set(restrict(Enterprise.objects.all(), officer)) == set(zone["p1_enterprises"])
+        assert list(restrict(Parcel.objects.all(), officer)) == [zone["p1_parcel"]]
+        figures = restrict(AnnualFigure.objects.all(), officer)
+        assert {f.enterprise.park.code for f in figures} == {"P1"}
+        assert figures.count() == 4
+
+    def test_park_officer_sees_all_parks_but_changes_own(self, zone, users):
+        officer = users["park_officer"]
+        assert restrict(Park.objects.all(), officer).count() == 2
+        assert list(restrict(Park.objects.all(), officer, "change")) == [zone["p1"]]
+        assert not restrict(Park.objects.all(), officer, "delete").exists()
+
+    def test_enterprise_user_sees_own_enterprise_and_its_figures(self, zone, users):
+        user = users["enterprise_user"]
+        own = zone["p1_enterprise"]
+        assert list(restrict(Enterprise.objects.all(), user)) == [own]
+        assert set(restrict(AnnualFigure.objects.all(), user)) == set(own.figures.all())
+        assert not restrict(Enterprise.objects.all(), user, "delete").exists()
+
+    def test_promoter_reads_registry_but_no_figures(self, zone, users):
+        promoter = users["promoter"]
+        assert restrict(Enterprise.objects.all(), promoter).count() == 4
+        assert not restrict(Enterprise.objects.all(), promoter, "change").exists()
+        assert not restrict(AnnualFigure.objects.all(), promoter).exists()
+
+    def test_leader_reads_everything_and_changes_nothing(self, zone, users):
+        leader = users["leader"]
+        assert restrict(AnnualFigure.objects.all(), leader).count() == 8
+        for action in ("add", "change", "delete"):
+            assert not can(leader, Enterprise, action)
+
+    @pytest.mark.parametrize("role", ["auditor", "system_admin"])
+    def test_auditor_and_system_admin_see_no_enterprises(self, zone, users, role):
+        assert not restrict(Enterprise.objects.all(), users[role]).exists()
+
+    def test_anonymous_and_inactive_users_see_nothing(self, zone, users):
+        from django.contrib.auth.models import AnonymousUser
+
+        assert not restrict(Enterprise.objects.all(), AnonymousUser()).exists()
+        admin = users["zone_admin"]
+        admin.is_active = False
+        assert not restrict(Enterprise.objects.all(), admin).exists()
+
+
+@pytest.mark.django_db
+def test_instance_in_scope_follows_the_path_in_memory(zone, users):
+    officer = users["park_officer"]
+    enterprise = Enterprise(park=zone["p1"])
+    assert instance_in_scope(officer, enterprise, "add")
+    enterprise.park = zone["p2"]
+    assert not instance_in_scope(officer, enterprise, "add")
+    figure = AnnualFigure(enterprise=zone["p2_enterprise"], year=2024)
+    assert not instance_in_scope(officer, figure, "add")
+    figure.enterprise = zone["p1_enterprise"]
+    assert instance_in_scope(officer, figure, "add")

@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import audit
+
+app_name = "core"
+
+urlpatterns = [
+    path("changelog/", audit.ChangeLogView.as_view(), name="logentry_list"),
+    path("logins/", audit.LoginLogView.as_view(), name="accesslog_list"),
+    path("logins/failed/", audit.LoginFailureLogView.as_view(), name="accessfailurelog_list"),
+]
+
+auth_urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="core/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,65 @@
+"""The audit trail pages: the change log and the login log, read-only."""
+
+import django_filters
+from auditlog.models import LogEntry
+from axes.models import AccessFailureLog, AccessLog
+from django.utils.translation import gettext_lazy as _
+
+from ..tables import AccessFailureTable, AccessLogTable, LogEntryTable
+from .generic import ObjectListView
+
+
+class LogEntryFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        label=_("Search"), field_name="object_repr", lookup_expr="icontains"
+    )
+    actor = django_filters.CharFilter(
+        label=_("User"), field_name="actor__username", lookup_expr="iexact"
+    )
+    since = django_filters.DateFilter(
+        label=_("From"), field_name="timestamp", lookup_expr="date__gte"
+    )
+    until = django_filters.DateFilter(
+        label=_("To"), field_name="timestamp", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = LogEntry
+        fields = ["action"]
+
+
+class LoginFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        label=_("User"), field_name="username", lookup_expr="icontains"
+    )
+
+    class Meta:
+        model = AccessLog
+        fields = []
+
+
+class LoginFailureFilterSet(LoginFilterSet):
+    class Meta:
+        model = AccessFailureLog
+        fields = []
+
+
+class ChangeLogView(ObjectListView):
+    model = LogEntry
+    filterset_class = LogEntryFilterSet
+    table_class = LogEntryTable
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("actor", "content_type")
+
+
+class LoginLogView(ObjectListView):
+    model = AccessLog
+    filterset_class = LoginFilterSet
+    table_class = AccessLogTable
+
+
+class LoginFailureLogView(ObjectListView):
+    model = AccessFailureLog
+    filterset_class = LoginFailureFilterSet
+    table_class = AccessFailureTable

@@ -1,0 +1,341 @@
+"""Generic views every model's pages are made of (list, detail, edit, delete, import, history).
+
+A model's views subclass these with a few attributes. Each one reads through the
+permission layer: objects outside the user's scope are 404, never 403.
+"""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.forms import ModelChoiceField
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from .. import permissions
+from ..resources import resource_for_model
+from ..tabular import XLSX_CONTENT_TYPE, SpreadsheetError, read_sheet, write_table
+
+
+class ObjectPermissionMixin(LoginRequiredMixin):
+    model = None
+    action = "view"
+
+    def restricted(self, action: str | None = None):
+        return permissions.restrict(
+            self.model.objects.all(), self.request.user, action or self.action
+        )
+
+    def require(self, action: str | None = None) -> None:
+        if not permissions.can(self.request.user, self.model, action or self.action):
+            # A role without the action at all sees no such page; 404 keeps scopes unguessable.
+            raise Http404
+
+    def base_context(self) -> dict:
+        user, model = self.request.user, self.model
+        opts = model._meta
+        url_base = f"{opts.app_label}:{opts.model_name}"
+
+        def allowed(action, suffix):
+            return permissions.can(user, model, action) and _has_url(url_base + suffix)
+
+        return {
+            "model": model,
+            "verbose_name": opts.verbose_name,
+            "verbose_name_plural": opts.verbose_name_plural,
+            "url_base": url_base,
+            "can_add": allowed("add", "_add"),
+            "can_change": allowed("change", "_edit"),
+            "can_delete": allowed("delete", "_delete"),
+            "can_import": allowed("add", "_import") and resource_for_model(model) is not None,
+            "can_export": resource_for_model(model) is not None,
+        }
+
+    def resource(self):
+        resource = resource_for_model(self.model)
+        if resource is None:
+            raise Http404
+        return resource
+
+    def url(self, suffix: str, *args):
+        opts = self.model._meta
+        return reverse(f"{opts.app_label}:{opts.model_name}{suffix}", args=args)
+
+
+def _has_url(name: str) -> bool:
+    try:
+        reverse(name, args=[1]) if not name.endswith(("_add", "_list", "_import")) else reverse(
+            name
+        )
+    except NoReverseMatch:
+        return False
+    return True
+
+
+class ObjectListView(ObjectPermissionMixin, View):
+    """Filter, search, sort, paginate and export a list; HTMX asks for the table alone."""
+
+    filterset_class = None
+    table_class = None
+    template_name = "core/object_list.html"
+    per_page = 50
+
+    def get_queryset(self):
+        return self.restricted("view")
+
+    def get(self, request):
+        self.require("view")
+        filterset = self.filterset_class(
+            request.GET or None, queryset=self.get_queryset(), request=request
+        )
+        queryset = (
+            filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        )
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            return export_response(self.model, queryset, export)
+        table = self.table_class(queryset, request=request)
+        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        context = {
+            **self.base_context(),
+            "table": table,
+            "filter_form": filterset.form,
+            "querystring": request.GET.urlencode(),
+        }
+        if request.headers.get("HX-Request"):
+            return render(request, "core/inc/table.html", context)
+        return render(request, self.template_name, context)
+
+
+def export_response(model, queryset, fmt: str) -> HttpResponse:
+    resource = resource_for_model(model)
+    if resource is None:
+        raise Http404
+    data = write_table(fmt, resource.headers, resource.export_rows(queryset), resource.kind)
+    response = HttpResponse(
+        data, content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slugify(resource.kind)}.{fmt}"'
+    return response
+
+
+class ObjectView(ObjectPermissionMixin, View):
+    """One object's page."""
+
+    template_name = None
+
+    def get_object(self, pk, action="view"):
+        return get_object_or_404(self.restricted(action), pk=pk)
+
+    def get_extra_context(self, obj) -> dict:
+        return {}
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        opts = self.model._meta
+        context = {
+            **self.base_context(),
+            "object": obj,
+            "fields": object_fields(obj),
+            "tab": "detail",
+            **self.get_extra_context(obj),
+        }
+        template = self.template_name or f"{opts.app_label}/{opts.model_name}.html"
+        return render(request, [template, "core/object.html"], context)
+
+
+def object_fields(obj) -> list[tuple[str, object]]:
+    """(label, display value) for each field an object's page shows by default."""
+    rows = []
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name in ("created", "updated"):
+            continue
+        if field.choices:
+            value = getattr(obj, f"get_{field.name}_display")()
+        else:
+            value = getattr(obj, field.name)
+        rows.append((field.verbose_name, value))
+    for field in obj._meta.many_to_many:
+        rows.append((field.verbose_name, ", ".join(str(v) for v in getattr(obj, field.name).all())))
+    return rows
+
+
+class ObjectHistoryView(ObjectView):
+    """Every recorded change to an object (and to the objects filed under it)."""
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        entries = history_for(obj)
+        context = {**self.base_context(), "object": obj, "entries": entries, "tab": "history"}
+        return render(request, "core/object_history.html", context)
+
+
+def history_for(obj):
+    ct = ContentType.objects.get_for_model(obj)
+    own = LogEntry.objects.filter(content_type=ct, object_pk=str(obj.pk))
+    children = LogEntry.objects.filter(**{f"additional_data__{obj._meta.model_name}_id": obj.pk})
+    return (
+        (own | children).select_related("actor", "content_type").order_by("-timestamp", "-pk")[:500]
+    )
+
+
+class ObjectEditView(ObjectPermissionMixin, View):
+    """Create or change an object; the saved row must still be inside the user's scope."""
+
+    form_class = None
+    template_name = "core/object_edit.html"
+
+    def get_object(self, pk):
+        if pk is None:
+            self.require("add")
+            return self.model()
+        return get_object_or_404(self.restricted("change"), pk=pk)
+
+    def get_form(self, obj, data=None):
+        # A new object may be started from a link that fills some fields (?enterprise=…).
+        initial = self.request.GET.dict() if obj.pk is None else None
+        form = self.form_class(data=data, instance=obj, initial=initial)
+        for field in form.fields.values():
+            if isinstance(field, ModelChoiceField):
+                field.queryset = permissions.restrict(field.queryset, self.request.user, "view")
+        return form
+
+    def render_form(self, obj, form):
+        context = {**self.base_context(), "object": obj, "form": form}
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, pk=None):
+        obj = self.get_object(pk)
+        return self.render_form(obj, self.get_form(obj))
+
+    def post(self, request, pk=None):
+        obj = self.get_object(pk)
+        action = "add" if obj.pk is None else "change"
+        form = self.get_form(obj, request.POST)
+        if form.is_valid():
+            instance = form.save(commit=False)
+            if not permissions.instance_in_scope(request.user, instance, action):
+                form.add_error(None, _("The object would be outside your scope."))
+            else:
+                with transaction.atomic():
+                    instance.save()
+                    form.save_m2m()
+                    if not self.restricted(action).filter(pk=instance.pk).exists():
+                        transaction.set_rollback(True)
+                        form.add_error(None, _("The object would be outside your scope."))
+                        return self.render_form(obj, form)
+                messages.success(request, _("Saved %(object)s.") % {"object": instance})
+                return redirect(instance.get_absolute_url())
+        return self.render_form(obj, form)
+
+
+class ObjectDeleteView(ObjectPermissionMixin, View):
+    template_name = "core/object_delete.html"
+
+    def get_object(self, pk):
+        return get_object_or_404(self.restricted("delete"), pk=pk)
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        return render(request, self.template_name, {**self.base_context(), "object": obj})
+
+    def post(self, request, pk):
+        obj = self.get_object(pk)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            messages.error(
+                request,
+                _("%(object)s cannot be deleted: other records refer to it.") % {"object": obj},
+            )
+            return redirect(obj.get_absolute_url())
+        messages.success(request, _("Deleted %(object)s.") % {"object": obj})
+        return redirect(self.url("_list"))
+
+
+class BulkImportView(ObjectPermissionMixin, View):
+    """Upload a CSV or XLSX file: every error is listed, and a file with errors writes nothing."""
+
+    template_name = "core/object_import.html"
+
+    def get(self, request):
+        self.require("add")
+        self.resource()
+        return render(request, self.template_name, self.base_context())
+
+    def post(self, request):
+        self.require("add")
+        resource = self.resource()
+        upload = request.FILES.get("file")
+        context = self.base_context()
+        if upload is None:
+            context["file_error"] = _("Choose a file to import.")
+            return render(request, self.template_name, context, status=400)
+        try:
+            sheet = read_sheet(upload.read())
+        except SpreadsheetError as e:
+            context["file_error"] = str(e)
+            return render(request, self.template_name, context, status=400)
+        result = resource.run(sheet, user=request.user, dry_run=bool(request.POST.get("dry_run")))
+        context["result"] = result
+        return render(request, self.template_name, context, status=200 if result.ok else 400)
+
+
+class TemplateDownloadView(ObjectPermissionMixin, View):
+    """An empty import template: the header row and one example row."""
+
+    def get(self, request):
+        self.require("add")
+        resource = self.resource()
+        fmt = request.GET.get("format", "xlsx")
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        data = write_table(fmt, resource.headers, [resource.example_row()], resource.kind)
+        response = HttpResponse(
+            data, content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{resource.kind}-template.{fmt}"'
+        return response
+
+
+def model_urls(prefix: str, model_name: str, views: dict):
+    """One model's pages under ``prefix/``, named ``<model>_list``, ``<model>``, …"""
+    from django.urls import path
+
+    routes = {
+        "list": ("", "_list"),
+        "add": ("add/", "_add"),
+        "import": ("import/", "_import"),
+        "template": ("import/template/", "_template"),
+        "detail": ("<int:pk>/", ""),
+        "edit": ("<int:pk>/edit/", "_edit"),
+        "delete": ("<int:pk>/delete/", "_delete"),
+        "history": ("<int:pk>/history/", "_history"),
+    }
+    patterns = []
+    for key, view in views.items():
+        route, suffix = routes[key]
+        patterns.append(path(f"{prefix}/{route}", view.as_view(), name=f"{model_name}{suffix}"))
+    return patterns
+
+
+__all__ = [
+    "BulkImportView",
+    "ObjectDeleteView",
+    "ObjectEditView",
+    "ObjectHistoryView",
+    "ObjectListView",
+    "ObjectView",
+    "TemplateDownloadView",
+    "model_urls",
+]

@@ -1,0 +1,54 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "beacon.registry"
+    label = "registry"
+    verbose_name = _("Registry")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models, resources  # noqa: F401  (resources register their import kinds)
+
+        for model in (
+            models.Zone,
+            models.Parcel,
+            models.AnnualFigure,
+            models.InnovationPlatform,
+            models.Talent,
+        ):
+            auditlog.register(model)
+        auditlog.register(models.Park, m2m_fields={"industries"})
+        auditlog.register(models.Enterprise, m2m_fields={"parcels"})
+
+        from beacon.core.navigation import MenuGroup, MenuItem, register_group
+
+        register_group(
+            MenuGroup(
+                _("Registry"),
+                (
+                    MenuItem(_("Enterprises"), "registry:enterprise_list", "registry.enterprise"),
+                    MenuItem(
+                        _("Annual figures"), "registry:annualfigure_list", "registry.annualfigure"
+                    ),
+                    MenuItem(_("Parks"), "registry:park_list", "registry.park"),
+                    MenuItem(_("Parcels"), "registry:parcel_list", "registry.parcel"),
+                    MenuItem(
+                        _("Innovation platforms"),
+                        "registry:innovationplatform_list",
+                        "registry.innovationplatform",
+                    ),
+                    MenuItem(
+                        _("Talents and start-up teams"), "registry:talent_list", "registry.talent"
+                    ),
+                    MenuItem(
+                        _("Industry classes"),
+                        "registry:industryclass_list",
+                        "registry.industryclass",
+                    ),
+                    MenuItem(_("Zones"), "registry:zone_list", "registry.zone"),
+                ),
+            )
+        )

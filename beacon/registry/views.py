@@ -1,0 +1,171 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Q, Sum
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from beacon.core.permissions import can, restrict
+from beacon.core.views import generic
+
+from . import filtersets, forms, tables
+from .models import (
+    AnnualFigure,
+    Enterprise,
+    IndustryClass,
+    InnovationPlatform,
+    Parcel,
+    Park,
+    Talent,
+    Zone,
+)
+
+
+def views_for(model, filterset, table, form):
+    """The standard set of pages of a registry model."""
+    attrs = {"model": model}
+    return {
+        "list": type(
+            f"{model.__name__}ListView",
+            (generic.ObjectListView,),
+            {**attrs, "filterset_class": filterset, "table_class": table},
+        ),
+        "add": type(
+            f"{model.__name__}AddView", (generic.ObjectEditView,), {**attrs, "form_class": form}
+        ),
+        "import": type(f"{model.__name__}ImportView", (generic.BulkImportView,), attrs),
+        "template": type(f"{model.__name__}TemplateView", (generic.TemplateDownloadView,), attrs),
+        "detail": type(f"{model.__name__}View", (generic.ObjectView,), attrs),
+        "edit": type(
+            f"{model.__name__}EditView", (generic.ObjectEditView,), {**attrs, "form_class": form}
+        ),
+        "delete": type(f"{model.__name__}DeleteView", (generic.ObjectDeleteView,), attrs),
+        "history": type(f"{model.__name__}HistoryView", (generic.ObjectHistoryView,), attrs),
+    }
+
+
+class EnterpriseView(generic.ObjectView):
+    model = Enterprise
+
+    def get_extra_context(self, obj):
+        figures = restrict(obj.figures.all(), self.request.user, "view").order_by("year")
+        return {
+            "figures": figures,
+            "can_view_figures": can(self.request.user, AnnualFigure, "view"),
+            "can_add_figures": can(self.request.user, AnnualFigure, "add"),
+            "trend": {
+                "years": [f.year for f in figures],
+                "output": [float(f.industrial_output or 0) for f in figures],
+                "tax": [float(f.tax or 0) for f in figures],
+            },
+        }
+
+
+class ParkView(generic.ObjectView):
+    model = Park
+
+    def get_extra_context(self, obj):
+        user = self.request.user
+        return {
+            "enterprise_count": restrict(obj.enterprises.all(), user).count(),
+            "parcel_summary": restrict(obj.parcels.all(), user)
+            .values("status")
+            .annotate(n=Count("pk"), mu=Sum("area_mu"))
+            .order_by("status"),
+        }
+
+
+class HomeView(LoginRequiredMixin, View):
+    """The zone dashboard: enterprises by park and section, output and tax by year."""
+
+    def get(self, request):
+        user = request.user
+        enterprises = restrict(Enterprise.objects.filter(status="active"), user)
+        figures = restrict(AnnualFigure.objects.all(), user)
+        by_park = list(
+            enterprises.values("park__code", "park__name", "park__name_en")
+            .annotate(n=Count("pk"), high_tech=Count("pk", filter=Q(high_tech=True)))
+            .order_by("park__code")
+        )
+        by_section = list(
+            enterprises.values("industry__section").annotate(n=Count("pk")).order_by("-n")[:12]
+        )
+        trend = (
+            list(
+                figures.values("year")
+                .annotate(output=Sum("industrial_output"), tax=Sum("tax"), revenue=Sum("revenue"))
+                .order_by("year")
+            )
+            if can(user, AnnualFigure, "view")
+            else []
+        )
+        total = sum(p["n"] for p in by_park)
+        high_tech = sum(p["high_tech"] for p in by_park)
+        english = request.LANGUAGE_CODE == "en"
+        sections = dict(
+            IndustryClass.objects.filter(level="section").values_list(
+                "code", "name_en" if english else "name"
+            )
+        )
+        context = {
+            "total": total,
+            "high_tech": high_tech,
+            "high_tech_share": round(100 * high_tech / total, 1) if total else None,
+            "parks": restrict(Park.objects.all(), user).count(),
+            "chart": {
+                "parks": [
+                    (p["park__name_en"] if english and p["park__name_en"] else p["park__name"])
+                    for p in by_park
+                ],
+                "park_counts": [p["n"] for p in by_park],
+                "park_high_tech": [p["high_tech"] for p in by_park],
+                "sections": [
+                    {
+                        "name": f"{s['industry__section']} "
+                        f"{sections.get(s['industry__section'], '')}".strip(),
+                        "value": s["n"],
+                    }
+                    for s in by_section
+                ],
+                "years": [t["year"] for t in trend],
+                "output": [round(float(t["output"] or 0) / 1e8, 2) for t in trend],
+                "tax": [round(float(t["tax"] or 0) / 1e8, 2) for t in trend],
+                "labels": {
+                    "enterprises": _("Enterprises"),
+                    "high_tech": _("High-tech"),
+                    "output": _("Industrial output (100 million yuan)"),
+                    "tax": _("Taxes (100 million yuan)"),
+                },
+            },
+            "show_figures": bool(trend),
+        }
+        return render(request, "registry/home.html", context)
+
+
+ZONE = views_for(Zone, filtersets.ZoneFilterSet, tables.ZoneTable, forms.ZoneForm)
+PARK = {
+    **views_for(Park, filtersets.ParkFilterSet, tables.ParkTable, forms.ParkForm),
+    "detail": ParkView,
+}
+INDUSTRY_CLASS = views_for(
+    IndustryClass,
+    filtersets.IndustryClassFilterSet,
+    tables.IndustryClassTable,
+    forms.IndustryClassForm,
+)
+PARCEL = views_for(Parcel, filtersets.ParcelFilterSet, tables.ParcelTable, forms.ParcelForm)
+ENTERPRISE = {
+    **views_for(
+        Enterprise, filtersets.EnterpriseFilterSet, tables.EnterpriseTable, forms.EnterpriseForm
+    ),
+    "detail": EnterpriseView,
+}
+ANNUAL_FIGURE = views_for(
+    AnnualFigure, filtersets.AnnualFigureFilterSet, tables.AnnualFigureTable, forms.AnnualFigureForm
+)
+INNOVATION_PLATFORM = views_for(
+    InnovationPlatform,
+    filtersets.InnovationPlatformFilterSet,
+    tables.InnovationPlatformTable,
+    forms.InnovationPlatformForm,
+)
+TALENT = views_for(Talent, filtersets.TalentFilterSet, tables.TalentTable, forms.TalentForm)

@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "beacon.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "beacon.core.changelog.ChangeLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -7,10 +7,13 @@ which write the rows and their log entries in the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 
-from auditlog.cid import get_cid
-from auditlog.context import auditlog_value
+from auditlog.cid import get_cid, set_cid
+from auditlog.context import set_extra_data
+from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -29,21 +32,38 @@ def field_values(obj: models.Model, fields: Iterable[str] | None = None) -> dict
     return out
 
 
-def _context() -> dict:
+_acting = ContextVar("beacon_changelog_actor", default={"actor": None, "remote_addr": None})
+
+
+@contextlib.contextmanager
+def acting_as(actor, remote_addr: str | None = None):
+    """Name ``actor`` in every change recorded inside the block, single saves and bulk alike.
+
+    auditlog's own context leaves its value behind after the block; this one is reset,
+    so a later bulk write can never be credited to an earlier user.
+    """
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    token = _acting.set({"actor": actor, "remote_addr": remote_addr})
     try:
-        ctx = auditlog_value.get()
-    except LookupError:
-        return {"actor": None, "remote_addr": None}
-    actor = ctx.get("actor")
-    return {
-        "actor": actor if getattr(actor, "pk", None) else None,
-        "remote_addr": ctx.get("remote_addr"),
-    }
+        with set_extra_data({"actor": actor, "remote_addr": remote_addr, "remote_port": None}):
+            yield
+    finally:
+        _acting.reset(token)
+
+
+class ChangeLogMiddleware(AuditlogMiddleware):
+    """Every change made while serving a request names the request's user and address."""
+
+    def __call__(self, request):
+        set_cid(request)
+        with acting_as(self._get_actor(request), self._get_remote_addr(request)):
+            return self.get_response(request)
 
 
 def _entries(model, action: int, rows: Sequence[tuple[models.Model, dict]]) -> list[LogEntry]:
     ct = ContentType.objects.get_for_model(model)
-    ctx = _context()
+    ctx = _acting.get()
     now = timezone.now()
     cid = get_cid()
     return [

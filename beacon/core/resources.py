@@ -314,7 +314,7 @@ class Resource:
                 }
                 plan.append((rownum, before, instance, m2m))
         if errors:
-            return result
+            return self._sorted(result, columns)
         try:
             with transaction.atomic():
                 self.write(plan, result, user)
@@ -322,6 +322,12 @@ class Resource:
                     raise ImportAborted([])
         except ImportAborted as aborted:
             errors.extend(aborted.errors)
+        return self._sorted(result, columns)
+
+    def _sorted(self, result: ImportResult, columns) -> ImportResult:
+        """Problems in reading order: by row, then by the column's place in the file."""
+        order = {c.name: i for i, c in enumerate(columns) if c}
+        result.errors.sort(key=lambda e: (e.row, order.get(e.column, len(order))))
         return result
 
     def parse_cell(self, col: Column, cell, lookups):

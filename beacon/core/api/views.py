@@ -4,6 +4,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
 from .. import permissions
+from ..changelog import acting_as
 from .permissions import METHOD_ACTIONS
 
 
@@ -22,7 +23,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return permissions.restrict(self.queryset.all(), self.request.user, action)
 
     def _save_in_scope(self, serializer, action):
-        with transaction.atomic():
+        # Token-authenticated users are known only here, not to the change-log middleware.
+        with (
+            acting_as(self.request.user, self.request.META.get("REMOTE_ADDR")),
+            transaction.atomic(),
+        ):
             instance = serializer.save()
             model = type(instance)
             if not permissions.restrict(
@@ -38,5 +43,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         self._save_in_scope(serializer, "change")
 
     def perform_destroy(self, instance):
-        with transaction.atomic():
+        with (
+            acting_as(self.request.user, self.request.META.get("REMOTE_ADDR")),
+            transaction.atomic(),
+        ):
             instance.delete()

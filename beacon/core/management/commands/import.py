@@ -1,9 +1,9 @@
 import sys
 from pathlib import Path
 
-from auditlog.context import set_actor
 from django.core.management.base import BaseCommand, CommandError
 
+from beacon.core.changelog import acting_as
 from beacon.core.models import User
 from beacon.core.resources import get_resource, resource_kinds
 from beacon.core.tabular import SpreadsheetError, read_sheet
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             self.stderr.write(f"{file}: {e}")
             sys.exit(1)
         resource = get_resource(kind)
-        with set_actor(actor):
+        with acting_as(actor):
             result = resource.run(sheet, user=actor, dry_run=dry_run)
         if not result.ok:
             for problem in result.errors:

@@ -1,0 +1,81 @@
+"""End to end in headless Chromium: log in, search in Chinese, edit, see the history, switch language."""
+
+import os
+import shutil
+
+import pytest
+
+from beacon.conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(live_server):
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("BEACON_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is required (BEACON_REQUIRE_BROWSER is set)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_search_edit_history_and_language(page, live_server, zone, users):
+    enterprise = zone["p1_enterprise"]
+    enterprise.name = "肇庆华锐新能源科技有限公司"
+    enterprise.save()
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "zone_admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/registry/enterprises/")
+    page.fill("#id_search", "华锐新能源")
+    # HTMX replaces the table as the user types; wait for the narrowed result.
+    page.wait_for_function(
+        "document.querySelectorAll('#object-table tbody tr').length === 1"
+    )
+    assert "search=" in page.url
+    page.click("#object-table tbody tr a:text('肇庆华锐新能源科技有限公司')")
+    page.wait_for_url(f"{live_server.url}/registry/enterprises/{enterprise.pk}/")
+
+    page.click("text=Edit")
+    page.fill("#id_business_scope", "新能源汽车动力电池系统研发、生产")
+    page.click("#object-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/registry/enterprises/{enterprise.pk}/")
+    assert "新能源汽车动力电池系统研发、生产" in page.inner_text("#object-fields")
+
+    page.click("#history-tab")
+    history = page.inner_text("#history")
+    assert "zone_admin" in history
+    assert "新能源汽车动力电池系统研发、生产" in history
+
+    assert page.get_attribute("html", "lang") == "en"
+    page.select_option("#language-form select", "zh-hans")
+    page.wait_for_function("document.documentElement.lang === 'zh-hans'")
+    assert "历史" in page.inner_text("#history-tab")

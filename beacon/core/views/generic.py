@@ -7,6 +7,7 @@ permission layer: objects outside the user's scope are 404, never 403.
 from __future__ import annotations
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -275,6 +276,12 @@ class BulkImportView(ObjectPermissionMixin, View):
         context = self.base_context()
         if upload is None:
             context["file_error"] = _("Choose a file to import.")
+            return render(request, self.template_name, context, status=400)
+        if upload.size > settings.BEACON_UPLOAD_MAX_BYTES:
+            # refused before reading, so an oversized upload costs no memory
+            context["file_error"] = _("The file is larger than %(limit)s bytes.") % {
+                "limit": settings.BEACON_UPLOAD_MAX_BYTES
+            }
             return render(request, self.template_name, context, status=400)
         try:
             sheet = read_sheet(upload.read())

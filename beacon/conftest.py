@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from beacon.core.models import Role, ScopeGrant, User
 from beacon.registry.tests import factories
@@ -24,8 +25,20 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def english_by_default():
+    # LANGUAGE_CODE is zh-hans; tests that check messages outside a request (imports,
+    # validators) read them in English unless they activate a language themselves.
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def zone(db):
+    return make_zone()
+
+
+def make_zone() -> dict:
     """Two parks, P1 and P2, each with a parcel, two enterprises and their figures."""
     zone = factories.ZoneFactory(code="demo")
     p1 = factories.ParkFactory(zone=zone, code="P1", name="新能源汽车产业园")

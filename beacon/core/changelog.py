@@ -32,7 +32,8 @@ def field_values(obj: models.Model, fields: Iterable[str] | None = None) -> dict
     return out
 
 
-_acting = ContextVar("beacon_changelog_actor", default={"actor": None, "remote_addr": None})
+NOBODY = {"actor": None, "remote_addr": None}
+_acting: ContextVar[dict | None] = ContextVar("beacon_changelog_actor", default=None)
 
 
 @contextlib.contextmanager
@@ -63,7 +64,7 @@ class ChangeLogMiddleware(AuditlogMiddleware):
 
 def _entries(model, action: int, rows: Sequence[tuple[models.Model, dict]]) -> list[LogEntry]:
     ct = ContentType.objects.get_for_model(model)
-    ctx = _acting.get()
+    ctx = _acting.get() or NOBODY
     now = timezone.now()
     cid = get_cid()
     return [
@@ -79,10 +80,17 @@ def _entries(model, action: int, rows: Sequence[tuple[models.Model, dict]]) -> l
             remote_addr=ctx["remote_addr"],
             cid=cid,
             timestamp=now,
+            additional_data=_additional_data(obj),
         )
         for obj, changes in rows
         if changes
     ]
+
+
+def _additional_data(obj) -> dict | None:
+    # What auditlog stores for a single save, so a bulk change shows in the same histories.
+    get_additional_data = getattr(obj, "get_additional_data", None)
+    return get_additional_data() if callable(get_additional_data) else None
 
 
 def bulk_create_logged(model, objs: Sequence[models.Model], batch_size: int = 2000):

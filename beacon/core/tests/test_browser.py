@@ -1,4 +1,4 @@
-"""End to end in headless Chromium: log in, search in Chinese, edit, see the history, switch language."""
+"""End to end in headless Chromium: log in, search in Chinese, edit, see history, language."""
 
 import os
 import shutil
@@ -57,9 +57,7 @@ def test_search_edit_history_and_language(page, live_server, zone, users):
     page.goto(f"{live_server.url}/registry/enterprises/")
     page.fill("#id_search", "华锐新能源")
     # HTMX replaces the table as the user types; wait for the narrowed result.
-    page.wait_for_function(
-        "document.querySelectorAll('#object-table tbody tr').length === 1"
-    )
+    page.wait_for_function("document.querySelectorAll('#object-table tbody tr').length === 1")
     assert "search=" in page.url
     page.click("#object-table tbody tr a:text('肇庆华锐新能源科技有限公司')")
     page.wait_for_url(f"{live_server.url}/registry/enterprises/{enterprise.pk}/")

@@ -3,7 +3,7 @@
 import pytest
 
 from beacon.core.permissions import can, instance_in_scope, restrict
-from beacon.registry.models import AnnualFigure, Enterprise, Park, Parcel
+from beacon.registry.models import AnnualFigure, Enterprise, Parcel, Park
 
 
 @pytest.mark.django_db

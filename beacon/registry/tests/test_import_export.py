@@ -1,9 +1,10 @@
-"""Import and export of the registry's kinds: the whole file is checked before anything is written."""
+"""Import and export of the registry's kinds: a file is checked whole before anything is written."""
 
 import csv
 import io
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
@@ -160,8 +161,7 @@ class TestFigureImport:
         assert [str(e) for e in result.errors] == [
             "row 2, column revenue: not a number: abc",
             "row 2, column tax: must not be negative",
-            "row 3, column year: The year must be between 1949 and %d."
-            % (__import__("datetime").date.today().year + 1),
+            f"row 3, column year: The year must be between 1949 and {date.today().year + 1}.",
             "row 4, column employees: not a whole number: 3.5",
             f"row 5, column uscc: unknown: {make_uscc(9999)}",
         ]

@@ -1,7 +1,7 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from beacon.core.changelog import acting_as
 from beacon.core.models import User
@@ -23,6 +23,8 @@ class Command(BaseCommand):
             "--user", help="import as this user: their scope applies and the change log names them"
         )
 
+    # The CLI speaks English whatever LANGUAGE_CODE is: scripts parse its messages.
+    @no_translations
     def handle(self, *args, kind, file, dry_run, user, **options):
         actor = None
         if user:

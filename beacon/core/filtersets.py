@@ -3,6 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+YES_NO_ALL = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
 
 class BaseFilterSet(django_filters.FilterSet):
     """One FilterSet serves a list page's filter form and its API endpoint.
@@ -15,6 +17,14 @@ class BaseFilterSet(django_filters.FilterSet):
         label=_("Search"), method="filter_search", widget=forms.TextInput(attrs={"type": "search"})
     )
     search_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The search box comes first on every list page.
+        self.filters.move_to_end("search", last=False)
+        for f in self.filters.values():
+            if isinstance(f, django_filters.BooleanFilter):
+                f.extra["widget"] = forms.Select(choices=YES_NO_ALL)
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

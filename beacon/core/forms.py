@@ -54,6 +54,10 @@ class CodeListField(forms.ModelMultipleChoiceField):
         if isinstance(value, str):
             return value
         items = list(value or [])
+        if items and all(isinstance(item, str) for item in items):
+            # ModelMultipleChoiceField.clean() passes the typed codes through here on their
+            # way to the queryset check, which needs them as a list, not as display text.
+            return items
         codes = []
         for item in items:
             if hasattr(item, "_meta"):

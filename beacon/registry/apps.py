@@ -14,6 +14,7 @@ class RegistryConfig(AppConfig):
 
         for model in (
             models.Zone,
+            models.IndustryClass,
             models.Parcel,
             models.AnnualFigure,
             models.InnovationPlatform,

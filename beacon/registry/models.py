@@ -187,7 +187,13 @@ class Enterprise(BilingualNameMixin, BeaconModel):
         ordering = ["name"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        indexes = [models.Index(fields=["park", "status"], name="registry_ent_park_status")]
+        indexes = [
+            models.Index(fields=["park", "status"], name="registry_ent_park_status"),
+            # Lists are sorted by name, zone-wide and within a park (park officers, filters):
+            # without these the database sorts every matching row to show the first fifty.
+            models.Index(fields=["name"], name="registry_ent_name"),
+            models.Index(fields=["park", "name"], name="registry_ent_park_name"),
+        ]
 
     def get_absolute_url(self):
         return reverse("registry:enterprise", args=[self.pk])
@@ -233,6 +239,10 @@ class AnnualFigure(BeaconModel):
 
     def get_absolute_url(self):
         return reverse("registry:annualfigure", args=[self.pk])
+
+    def get_additional_data(self):
+        # Stored with every change-log entry, so the enterprise's history shows its figures.
+        return {"enterprise_id": self.enterprise_id}
 
 
 class InnovationPlatform(BilingualNameMixin, BeaconModel):

@@ -3,16 +3,17 @@ function beaconChart(id, option) {
   const el = document.getElementById(id);
   if (!el) return null;
   const chart = echarts.init(el);
-  chart.setOption(Object.assign({tooltip: {trigger: 'axis'}, grid: {left: 60, right: 20, bottom: 40}}, option));
+  chart.setOption(Object.assign({tooltip: {trigger: 'axis'}, legend: {top: 0},
+    grid: {left: 70, right: 20, top: 40, bottom: 60}}, option));
   window.addEventListener('resize', () => chart.resize());
   return chart;
 }
 function beaconBar(id, categories, series) {
-  return beaconChart(id, {legend: {}, xAxis: {type: 'category', data: categories, axisLabel: {interval: 0, rotate: 20}},
+  return beaconChart(id, {xAxis: {type: 'category', data: categories, axisLabel: {interval: 0, rotate: 15}},
     yAxis: {type: 'value'}, series: series.map(s => Object.assign({type: 'bar'}, s))});
 }
 function beaconLine(id, categories, series) {
-  return beaconChart(id, {legend: {}, xAxis: {type: 'category', data: categories}, yAxis: {type: 'value'},
+  return beaconChart(id, {xAxis: {type: 'category', data: categories}, yAxis: {type: 'value'},
     series: series.map(s => Object.assign({type: 'line', smooth: true}, s))});
 }
 function beaconPie(id, data) {

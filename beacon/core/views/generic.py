@@ -170,18 +170,33 @@ class ObjectHistoryView(ObjectView):
 
     def get(self, request, pk):
         obj = self.get_object(pk)
-        entries = history_for(obj)
+        entries = history_for(obj, request.user)
         context = {**self.base_context(), "object": obj, "entries": entries, "tab": "history"}
         return render(request, "core/object_history.html", context)
 
 
-def history_for(obj):
+def history_for(obj, user):
     ct = ContentType.objects.get_for_model(obj)
     own = LogEntry.objects.filter(content_type=ct, object_pk=str(obj.pk))
-    children = LogEntry.objects.filter(**{f"additional_data__{obj._meta.model_name}_id": obj.pk})
+    link = f"{obj._meta.model_name}_id"
+    children = LogEntry.objects.filter(**{f"additional_data__{link}": obj.pk})
+    # What is filed under obj (an enterprise's figures) can be outside the user's scope while
+    # obj is inside it: those changes show only if a record filed there would be visible.
+    child_types = ContentType.objects.filter(pk__in=children.order_by().values("content_type"))
+    visible = [t.pk for t in child_types if _visible_under(user, t.model_class(), obj, link)]
     return (
-        (own | children).select_related("actor", "content_type").order_by("-timestamp", "-pk")[:500]
+        (own | children.filter(content_type__in=visible))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:500]
     )
+
+
+def _visible_under(user, model, parent, link: str) -> bool:
+    fields = model._meta.concrete_fields if model is not None else ()
+    field = next((f for f in fields if f.attname == link), None)
+    if field is None:
+        return False
+    return permissions.instance_in_scope(user, model(**{field.name: parent}), "view")
 
 
 class ObjectEditView(ObjectPermissionMixin, View):
@@ -200,9 +215,17 @@ class ObjectEditView(ObjectPermissionMixin, View):
         # A new object may be started from a link that fills some fields (?enterprise=…).
         initial = self.request.GET.dict() if obj.pk is None else None
         form = self.form_class(data=data, instance=obj, initial=initial)
-        for field in form.fields.values():
-            if isinstance(field, ModelChoiceField):
-                field.queryset = permissions.restrict(field.queryset, self.request.user, "view")
+        for name, field in list(form.fields.items()):
+            if not isinstance(field, ModelChoiceField):
+                continue
+            if not field.required and not permissions.can(
+                self.request.user, field.queryset.model, "view"
+            ):
+                # Links the user may not see (an enterprise user's parcels) are left out of the
+                # form, so they are kept as they are instead of failing as invalid choices.
+                del form.fields[name]
+                continue
+            field.queryset = permissions.restrict(field.queryset, self.request.user, "view")
         return form
 
     def render_form(self, obj, form):

@@ -1,0 +1,218 @@
+"""The enterprise's own page: its figures, their trend, and a history that includes them."""
+
+import json
+import re
+
+import pytest
+from auditlog.models import LogEntry
+
+from beacon.core.testing import CHOICE_ERROR, SCOPE_ERROR, csv_upload, post_data
+
+pytestmark = pytest.mark.django_db
+
+CREATE, UPDATE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE
+
+
+def figure_rows(response) -> list[tuple[str, ...]]:
+    """The figures table: each row's cells as text."""
+    html = response.content.decode()
+    if 'id="figures"' not in html:
+        return []
+    body = html[html.index('id="figures"') :]
+    body = body[body.index("<tbody>") : body.index("</tbody>")]
+    return [
+        tuple(
+            re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)
+        )
+        for row in body.split("<tr>")[1:]
+    ]
+
+
+def trend(response):
+    match = re.search(
+        r'<script id="trend-data" type="application/json">(.*?)</script>', response.content.decode()
+    )
+    return None if match is None else json.loads(match.group(1))
+
+
+def history(response) -> list[tuple[str, int, str | None]]:
+    """(model, action, actor) of each history entry, newest first."""
+    return [
+        (e.content_type.model, e.action, e.actor.username if e.actor else None)
+        for e in response.context["entries"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "role, shows_figures",
+    [
+        ("zone_admin", True),
+        ("park_officer", True),
+        ("leader", True),
+        ("enterprise_user", True),
+        # promoters read enterprises but not their figures
+        ("promoter", False),
+    ],
+)
+def test_enterprise_page_shows_figures_and_trend_to_who_may_see_them(
+    zone, client_for, role, shows_figures
+):
+    enterprise = zone["p1_enterprise"]
+    response = client_for(role).get(enterprise.get_absolute_url())
+    assert response.status_code == 200
+    if not shows_figures:
+        assert figure_rows(response) == []
+        assert trend(response) is None
+        return
+    # R&D and energy are not reported in the fixture
+    row = ("120,000,000", "110,000,000", "30,000,000", "6,000,000", "300", "", "", "50.00")
+    assert figure_rows(response) == [("2022", *row), ("2023", *row)]
+    assert trend(response) == {
+        "years": [2022, 2023],
+        "output": [110000000.0, 110000000.0],
+        "tax": [6000000.0, 6000000.0],
+    }
+
+
+def test_enterprise_history_includes_changes_to_its_figures(zone, users, client_for):
+    enterprise, figure = zone["p1_enterprise"], zone["p1_figure"]
+    officer = client_for("park_officer")
+    page = officer.get(f"/registry/figures/{figure.pk}/edit/")
+    data = {**post_data(page.context["form"]), "employees": "321"}
+    assert officer.post(f"/registry/figures/{figure.pk}/edit/", data).status_code == 302
+    response = officer.get(f"/registry/enterprises/{enterprise.pk}/history/")
+    assert history(response) == [
+        ("annualfigure", UPDATE, "park_officer"),
+        ("annualfigure", CREATE, None),
+        ("annualfigure", CREATE, None),
+        ("enterprise", CREATE, None),
+    ]
+    assert response.context["entries"][0].changes["employees"] == ["300", "321"]
+    assert "<code>employees</code>" in response.content.decode()
+    # the other enterprise of the park keeps its own history
+    other = officer.get(f"/registry/enterprises/{zone['p1_enterprises'][1].pk}/history/")
+    assert [e for e in history(other) if e[1] == UPDATE] == []
+
+
+def test_enterprise_history_includes_figures_written_by_import(zone, client_for):
+    enterprise = zone["p1_enterprise"]
+    client = client_for("zone_admin")
+    rows = [
+        {"uscc": enterprise.uscc, "year": "2023", "revenue": "125000000"},
+        {"uscc": enterprise.uscc, "year": "2024", "revenue": "130000000"},
+    ]
+    response = client.post("/registry/figures/import/", {"file": csv_upload("f.csv", *rows)})
+    assert response.status_code == 200
+    assert (response.context["result"].created, response.context["result"].updated) == (1, 1)
+    entries = client.get(f"/registry/enterprises/{enterprise.pk}/history/").context["entries"]
+    bulk = [(e.action, e.object_repr, e.changes.get("revenue")) for e in entries[:2]]
+    assert sorted(bulk) == [
+        (CREATE, f"{enterprise} 2024", [None, "130000000"]),
+        (UPDATE, f"{enterprise} 2023", ["120000000.00", "125000000"]),
+    ]
+
+
+@pytest.mark.parametrize("role", ["promoter", "system_admin"])
+def test_enterprise_history_hides_figures_from_roles_that_cannot_see_them(zone, client_for, role):
+    enterprise = zone["p1_enterprise"]
+    expected = {"promoter": [("enterprise", CREATE, None)], "system_admin": None}[role]
+    response = client_for(role).get(f"/registry/enterprises/{enterprise.pk}/history/")
+    if expected is None:
+        assert response.status_code == 404
+    else:
+        assert history(response) == expected
+        assert "annual figures" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path, key, field, errors",
+    [
+        ("parcels", "p1_parcel", "park", {"__all__": [SCOPE_ERROR]}),
+        ("enterprises", "p1_enterprise", "park", {"__all__": [SCOPE_ERROR]}),
+        ("platforms", "p1_platform", "park", {"__all__": [SCOPE_ERROR]}),
+        ("talents", "p1_talent", "park", {"__all__": [SCOPE_ERROR]}),
+        # only enterprises in scope are valid choices
+        ("figures", "p1_figure", "enterprise", {"enterprise": [CHOICE_ERROR]}),
+    ],
+)
+def test_park_officer_cannot_move_a_record_out_of_the_park(
+    zone, client_for, path, key, field, errors
+):
+    obj, client = zone[key], client_for("park_officer")
+    url = f"/registry/{path}/{obj.pk}/edit/"
+    away = zone["p2"].pk if field == "park" else zone["p2_enterprise"].uscc
+    response = client.post(url, {**post_data(client.get(url).context["form"]), field: away})
+    assert response.status_code == 200
+    assert response.context["form"].errors == errors
+    assert type(obj).objects.get(pk=obj.pk).updated == obj.updated
+
+
+def test_enterprise_user_cannot_move_figures_to_another_enterprise(zone, client_for):
+    figure, client = zone["p1_figure"], client_for("enterprise_user")
+    url = f"/registry/figures/{figure.pk}/edit/"
+    data = {
+        **post_data(client.get(url).context["form"]),
+        "enterprise": zone["p1_enterprises"][1].uscc,
+    }
+    response = client.post(url, data)
+    assert response.context["form"].errors == {"enterprise": [CHOICE_ERROR]}
+    figure.refresh_from_db()
+    assert figure.enterprise == zone["p1_enterprise"]
+
+
+def test_deleting_a_park_with_enterprises_is_refused_with_a_message(zone, client_for):
+    park, client = zone["p1"], client_for("zone_admin")
+    response = client.post(f"/registry/parks/{park.pk}/delete/", follow=True)
+    assert response.redirect_chain == [(park.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{park} cannot be deleted: other records refer to it."
+    ]
+    assert type(park).objects.filter(pk=park.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["zone_admin", "park_officer", "enterprise_user"])
+def test_an_enterprise_with_parcels_can_be_edited_and_keeps_them(zone, client_for, role):
+    enterprise, parcel = zone["p1_enterprise"], zone["p1_parcel"]
+    enterprise.parcels.add(parcel)
+    client, url = client_for(role), f"/registry/enterprises/{enterprise.pk}/edit/"
+    form = client.get(url).context["form"]
+    # the enterprise user may not see parcels, so is not offered the field
+    assert ("parcels" in form.fields) == (role != "enterprise_user")
+    response = client.post(url, {**post_data(form), "name_en": "Renamed Co."})
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert (enterprise.name_en, list(enterprise.parcels.all())) == ("Renamed Co.", [parcel])
+
+
+@pytest.mark.parametrize(
+    "role, parcels, errors",
+    [
+        ("zone_admin", "{p1}; {p2}", {}),
+        ("park_officer", "{p1}", {}),
+        (
+            "park_officer",
+            "{p1}; {p2}",
+            {"parcels": ["Select a valid choice. {p2} is not one of the available choices."]},
+        ),
+        (
+            "zone_admin",
+            "{p1}; LD-X",
+            {"parcels": ["Select a valid choice. LD-X is not one of the available choices."]},
+        ),
+    ],
+)
+def test_parcels_are_typed_as_codes_within_the_scope(zone, client_for, role, parcels, errors):
+    enterprise = zone["p1_enterprise"]
+    codes = {"p1": zone["p1_parcel"].code, "p2": zone["p2_parcel"].code}
+    client, url = client_for(role), f"/registry/enterprises/{enterprise.pk}/edit/"
+    data = {**post_data(client.get(url).context["form"]), "parcels": parcels.format(**codes)}
+    response = client.post(url, data)
+    if errors:
+        expected = {k: [m.format(**codes) for m in v] for k, v in errors.items()}
+        assert response.context["form"].errors == expected
+        assert list(enterprise.parcels.all()) == []
+    else:
+        assert response.status_code == 302
+        assert sorted(p.code for p in enterprise.parcels.all()) == sorted(
+            parcels.format(**codes).split("; ")
+        )

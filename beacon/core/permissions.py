@@ -40,6 +40,46 @@ def scope_kinds(user, model, action: str) -> set[str]:
     return kinds
 
 
+def writable_fields(user, model, action: str) -> set[str] | None:
+    """The fields ``user`` may set through ``action``; None means all of them.
+
+    A rule may carry ``"fields"``: an enterprise user may correct its business scope but
+    not certify itself high-tech or move to another park.
+    """
+    if user is None or not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    role = getattr(user, "role", None)
+    if role is None:
+        return set()
+    label = model_label(model)
+    fields: set[str] = set()
+    for rule in role.rules:
+        if action in rule["actions"] and any(fnmatchcase(label, p) for p in rule["models"]):
+            if "fields" not in rule:
+                return None
+            fields |= set(rule["fields"])
+    return fields
+
+
+def restrict_choices(user, model, action: str, field_name: str, queryset):
+    """Choices for a related field that places the row in a scope (an enterprise's park).
+
+    A park officer filing an enterprise is offered their own parks, not every park they
+    can read.
+    """
+    kinds = scope_kinds(user, model, action)
+    if ScopeKind.ZONE in kinds:
+        return queryset
+    paths = getattr(model, "scope_paths", {})
+    targets = [kind for kind in kinds if paths.get(kind) == field_name]
+    if not targets:
+        return queryset
+    ids = set().union(*(user.scope_ids(kind) for kind in targets))
+    return queryset.filter(pk__in=ids)
+
+
 def can(user, model, action: str) -> bool:
     """May ``user`` perform ``action`` on at least some rows of ``model``?"""
     return bool(scope_kinds(user, model, action))

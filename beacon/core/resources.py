@@ -304,7 +304,9 @@ class Resource:
                 errors.append(RowProblem(rownum, self.key[0], _("outside your scope")))
                 continue
             instance = self.build(values, before)
-            problems = self.validate(instance, user, "add" if before is None else "change")
+            action = "add" if before is None else "change"
+            problems = self.validate(instance, user, action)
+            problems += self.unwritable(instance, before, values, user, action)
             errors.extend(RowProblem(rownum, c, r) for c, r in problems)
             if not problems:
                 m2m = {
@@ -380,6 +382,35 @@ class Resource:
             and not permissions.instance_in_scope(user, instance, action)
         ):
             problems.append((self.scope_column(), _("outside your scope")))
+        return problems
+
+    def unwritable(self, instance, before, values, user, action) -> list[tuple[str, str]]:
+        """Columns whose value the user's role may not set, where the row would change them.
+
+        Comparing with the saved values lets a user re-import an exported file unchanged.
+        """
+        if user is None:
+            return []
+        writable = permissions.writable_fields(user, self.model, action)
+        if writable is None:
+            return []
+        problems = []
+        for col in self.columns:
+            if col.name not in values or col.name in self.key or col.field_name in writable:
+                continue
+            if col.kind == "m2m":
+                old = (
+                    set()
+                    if before is None
+                    else {o.pk for o in getattr(before, col.field_name).all()}
+                )
+                changed = old != {o.pk for o in values[col.name]}
+            else:
+                field = self.model._meta.get_field(col.field_name)
+                old = None if before is None else getattr(before, field.attname)
+                changed = old != getattr(instance, field.attname)
+            if changed:
+                problems.append((col.name, _("your role may not change this column")))
         return problems
 
     def scope_column(self) -> str:

@@ -70,7 +70,12 @@ DEFAULT_ROLES = [
         "description": "Sees and updates its own enterprise's file.",
         "rules": [
             rule(PUBLIC_REFERENCE, VIEW, "zone"),
-            rule(["registry.enterprise"], ["view", "change"], "enterprise"),
+            rule(["registry.enterprise"], VIEW, "enterprise"),
+            # Identity, park and certifications are the administration's to set.
+            {
+                **rule(["registry.enterprise"], ["change"], "enterprise"),
+                "fields": ["name_en", "business_scope", "founded"],
+            },
             rule(["registry.annualfigure"], ["view", "add", "change"], "enterprise"),
             rule(["registry.innovationplatform", "registry.talent"], VIEW, "enterprise"),
         ],

@@ -93,10 +93,18 @@ class ObjectListView(ObjectPermissionMixin, View):
         filterset = self.filterset_class(
             request.GET or None, queryset=self.get_queryset(), request=request
         )
-        queryset = (
-            filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-        )
         export = request.GET.get("export")
+        if filterset.is_bound and not filterset.is_valid():
+            # A filter that cannot be applied shows its error and no rows: an export with a
+            # mistyped filter must not quietly contain everything in scope.
+            if export:
+                errors = "; ".join(
+                    f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
+                )
+                return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+            queryset = filterset.queryset.none()
+        else:
+            queryset = filterset.qs
         if export in ("csv", "xlsx"):
             return export_response(self.model, queryset, export)
         table = self.table_class(queryset, request=request)
@@ -212,20 +220,27 @@ class ObjectEditView(ObjectPermissionMixin, View):
         return get_object_or_404(self.restricted("change"), pk=pk)
 
     def get_form(self, obj, data=None):
+        user = self.request.user
+        action = "add" if obj.pk is None else "change"
         # A new object may be started from a link that fills some fields (?enterprise=…).
         initial = self.request.GET.dict() if obj.pk is None else None
         form = self.form_class(data=data, instance=obj, initial=initial)
+        writable = permissions.writable_fields(user, self.model, action)
         for name, field in list(form.fields.items()):
+            if writable is not None and name not in writable:
+                # Fields the role may not set are left out, so their values are kept.
+                del form.fields[name]
+                continue
             if not isinstance(field, ModelChoiceField):
                 continue
-            if not field.required and not permissions.can(
-                self.request.user, field.queryset.model, "view"
-            ):
+            if not field.required and not permissions.can(user, field.queryset.model, "view"):
                 # Links the user may not see (an enterprise user's parcels) are left out of the
                 # form, so they are kept as they are instead of failing as invalid choices.
                 del form.fields[name]
                 continue
-            field.queryset = permissions.restrict(field.queryset, self.request.user, "view")
+            field.queryset = permissions.restrict_choices(
+                user, self.model, action, name, permissions.restrict(field.queryset, user, "view")
+            )
         return form
 
     def render_form(self, obj, form):

@@ -278,3 +278,26 @@ class TestCommands:
         )
         sheet = read_sheet(out.read_bytes())
         assert sorted(r[0] for r in sheet.rows) == sorted(e.uscc for e in zone["p1_enterprises"])
+
+
+@pytest.mark.django_db
+def test_enterprise_user_reimports_own_file_but_cannot_certify_itself(zone, users):
+    user, own = users["enterprise_user"], zone["p1_enterprise"]
+    resource = get_resource("enterprises")
+    sheet = read_sheet(
+        write_csv(resource.headers, resource.export_rows(Enterprise.objects.filter(pk=own.pk)))
+    )
+    assert resource.run(sheet, user=user).unchanged == 1
+    scope = sheet.headers.index("business_scope")
+    sheet.rows[0][scope] = "动力电池回收利用"
+    result = resource.run(sheet, user=user)
+    assert (result.ok, result.updated) == (True, 1)
+    sheet.rows[0][sheet.headers.index("high_tech")] = "否"
+    sheet.rows[0][sheet.headers.index("name")] = "改名公司"
+    result = resource.run(sheet, user=user)
+    assert [str(e) for e in result.errors] == [
+        "row 2, column name: your role may not change this column",
+        "row 2, column high_tech: your role may not change this column",
+    ]
+    own.refresh_from_db()
+    assert (own.business_scope, own.high_tech) == ("动力电池回收利用", True)

@@ -200,6 +200,8 @@ class TestIndustryClassViews(ModelViewCases):
 
 class TestParcelViews(ModelViewCases):
     model = Parcel
+    # the park field offers only the parks the user may file into
+    refusal = {"park": [CHOICE_ERROR]}
     expected = EXPECTED["parcel"]
     key_columns = ("code",)
     template_headers = ["code", "park", "area_mu", "land_use", "status", "notes"]
@@ -237,6 +239,8 @@ class TestParcelViews(ModelViewCases):
 
 class TestEnterpriseViews(ModelViewCases):
     model = Enterprise
+    # the park field offers only the parks the user may file into
+    refusal = {"park": [CHOICE_ERROR]}
     expected = EXPECTED["enterprise"]
     key_columns = ("uscc",)
     template_headers = [
@@ -356,6 +360,8 @@ class TestAnnualFigureViews(ModelViewCases):
 
 class TestInnovationPlatformViews(ModelViewCases):
     model = InnovationPlatform
+    # the park field offers only the parks the user may file into
+    refusal = {"park": [CHOICE_ERROR]}
     expected = EXPECTED["innovationplatform"]
     key_columns = ("name",)
     template_headers = [
@@ -396,6 +402,8 @@ class TestInnovationPlatformViews(ModelViewCases):
 
 class TestTalentViews(ModelViewCases):
     model = Talent
+    # the park field offers only the parks the user may file into
+    refusal = {"park": [CHOICE_ERROR]}
     expected = EXPECTED["talent"]
     key_columns = ("name",)
     template_headers = [

@@ -6,7 +6,7 @@ import re
 import pytest
 from auditlog.models import LogEntry
 
-from beacon.core.testing import CHOICE_ERROR, SCOPE_ERROR, csv_upload, post_data
+from beacon.core.testing import CHOICE_ERROR, csv_upload, post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -127,11 +127,11 @@ def test_enterprise_history_hides_figures_from_roles_that_cannot_see_them(zone, 
 @pytest.mark.parametrize(
     "path, key, field, errors",
     [
-        ("parcels", "p1_parcel", "park", {"__all__": [SCOPE_ERROR]}),
-        ("enterprises", "p1_enterprise", "park", {"__all__": [SCOPE_ERROR]}),
-        ("platforms", "p1_platform", "park", {"__all__": [SCOPE_ERROR]}),
-        ("talents", "p1_talent", "park", {"__all__": [SCOPE_ERROR]}),
-        # only enterprises in scope are valid choices
+        # only the parks the officer may file into are offered, and only enterprises in scope
+        ("parcels", "p1_parcel", "park", {"park": [CHOICE_ERROR]}),
+        ("enterprises", "p1_enterprise", "park", {"park": [CHOICE_ERROR]}),
+        ("platforms", "p1_platform", "park", {"park": [CHOICE_ERROR]}),
+        ("talents", "p1_talent", "park", {"park": [CHOICE_ERROR]}),
         ("figures", "p1_figure", "enterprise", {"enterprise": [CHOICE_ERROR]}),
     ],
 )
@@ -216,3 +216,41 @@ def test_parcels_are_typed_as_codes_within_the_scope(zone, client_for, role, par
         assert sorted(p.code for p in enterprise.parcels.all()) == sorted(
             parcels.format(**codes).split("; ")
         )
+
+
+def test_enterprise_user_edits_only_what_is_theirs_to_correct(zone, client_for):
+    enterprise = zone["p1_enterprise"]
+    client, url = client_for("enterprise_user"), f"/registry/enterprises/{enterprise.pk}/edit/"
+    form = client.get(url).context["form"]
+    assert sorted(form.fields) == ["business_scope", "founded", "name_en"]
+    response = client.post(
+        url,
+        {
+            **post_data(form),
+            "business_scope": "动力电池回收利用",
+            # not offered: posting them anyway changes nothing
+            "high_tech": "",
+            "park": zone["p2"].pk,
+            "name": "自己改的名字",
+        },
+    )
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert (enterprise.business_scope, enterprise.high_tech, enterprise.park, enterprise.name) == (
+        "动力电池回收利用",
+        True,
+        zone["p1"],
+        zone["p1_enterprise"].name,
+    )
+
+
+def test_a_filter_that_cannot_be_applied_is_an_error_not_everything(zone, client_for):
+    client = client_for("zone_admin")
+    response = client.get("/registry/enterprises/?park=P9")
+    assert response.status_code == 200
+    assert response.context["table"].paginator.count == 0
+    assert response.context["filter_form"].errors["park"]
+    export = client.get("/registry/enterprises/?park=P9&export=csv")
+    assert export.status_code == 400
+    assert export.content.decode().startswith("park: ")
+    assert client.get("/registry/figures/?year_from=abc&export=xlsx").status_code == 400

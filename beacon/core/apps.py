@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import audit_resources  # noqa: F401  (registers the audit logs' export tables)
         from .api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .navigation import MenuGroup, MenuItem, register_group
 

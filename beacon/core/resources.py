@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
@@ -112,6 +113,7 @@ class Column:
     lookup: str = "code"  # for fk/m2m: the related field the cell holds
     required: bool = False
     example: object = ""
+    value: Callable | None = None  # export-only columns computed from the object
 
     @property
     def field_name(self) -> str:
@@ -158,7 +160,12 @@ class ImportAborted(Exception):
 
 
 class Resource:
-    """The table form of a model. Subclasses set ``kind``, ``model``, ``key`` and ``columns``."""
+    """The table form of a model. Subclasses set ``kind``, ``model``, ``key`` and ``columns``.
+
+    A resource that is not ``importable`` (the audit logs) only exports.
+    """
+
+    importable = True
 
     kind: str
     model: type[models.Model]
@@ -186,13 +193,15 @@ class Resource:
 
     # -- export ------------------------------------------------------------------------
     def export_value(self, obj, col: Column):
-        value = getattr(obj, col.field_name)
+        value = col.value(obj) if col.value else getattr(obj, col.field_name)
         if col.kind == "fk":
             return None if value is None else getattr(value, col.lookup)
         if col.kind == "m2m":
             return ";".join(sorted(str(getattr(v, col.lookup)) for v in value.all()))
         if isinstance(value, Decimal):
             return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, dt.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
         if isinstance(value, dt.date):
             return value.isoformat()
         return value
@@ -482,8 +491,8 @@ def get_resource(kind: str) -> Resource:
     return _RESOURCES[kind]
 
 
-def resource_kinds() -> list[str]:
-    return sorted(_RESOURCES)
+def resource_kinds(importable_only: bool = False) -> list[str]:
+    return sorted(k for k, r in _RESOURCES.items() if r.importable or not importable_only)
 
 
 def resource_for_model(model) -> Resource | None:

@@ -2,9 +2,48 @@
 
 from beacon.core.resources import Column, Resource, register
 
-from .models import AnnualFigure, Enterprise, InnovationPlatform, Parcel, Park, Talent, Zone
+from .models import (
+    AnnualFigure,
+    Enterprise,
+    IndustryClass,
+    InnovationPlatform,
+    Parcel,
+    Park,
+    Talent,
+    Zone,
+)
 
-UNIQUE_ZONE_CODE = "zone"
+
+@register
+class ZoneResource(Resource):
+    kind = "zones"
+    model = Zone
+    key = ("code",)
+    columns = (
+        Column("code", ("开发区代码", "代码"), required=True, example="demo"),
+        Column("name", ("开发区名称", "名称"), required=True, example="示范高新技术产业开发区"),
+        Column("name_en", ("英文名称",), example="Demonstration Hi-tech Zone"),
+        Column("description", ("简介",), example=""),
+    )
+
+
+@register
+class IndustryClassResource(Resource):
+    """GB/T 4754-2017 ships in Chinese only; users supply English names through this table."""
+
+    kind = "industries"
+    model = IndustryClass
+    key = ("code",)
+    select_related = ("parent",)
+    columns = (
+        Column("code", ("行业代码", "代码"), required=True, example="3841"),
+        Column("name", ("行业名称", "名称"), required=True, example="锂离子电池制造"),
+        Column("name_en", ("英文名称",), example="Manufacture of lithium-ion batteries"),
+        Column("level", ("层级",), kind="choice", required=True, example="class"),
+        Column("parent", ("上级代码",), kind="fk", example="384"),
+        Column("section", ("门类",), required=True, example="C"),
+        Column("note", ("说明",), example=""),
+    )
 
 
 @register

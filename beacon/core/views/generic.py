@@ -49,6 +49,7 @@ class ObjectPermissionMixin(LoginRequiredMixin):
         def allowed(action, page):
             return permissions.can(user, model, action) and page in PAGES.get(model, ())
 
+        resource = resource_for_model(model)
         return {
             "model": model,
             "verbose_name": opts.verbose_name,
@@ -57,13 +58,14 @@ class ObjectPermissionMixin(LoginRequiredMixin):
             "can_add": allowed("add", "add"),
             "can_change": allowed("change", "edit"),
             "can_delete": allowed("delete", "delete"),
-            "can_import": allowed("add", "import") and resource_for_model(model) is not None,
-            "can_export": resource_for_model(model) is not None,
+            "can_import": allowed("add", "import") and resource is not None and resource.importable,
+            "can_export": resource is not None,
         }
 
     def resource(self):
+        """The model's import table; 404 where it has none."""
         resource = resource_for_model(self.model)
-        if resource is None:
+        if resource is None or not resource.importable:
             raise Http404
         return resource
 

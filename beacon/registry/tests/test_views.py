@@ -116,6 +116,14 @@ class TestZoneViews(ModelViewCases):
     model = Zone
     expected = EXPECTED["zone"]
     change = ("name_en", "Renamed zone")
+    key_columns = ("code",)
+    template_headers = ["code", "name", "name_en", "description"]
+
+    def row_key(self, obj):
+        return (obj.code,)
+
+    def import_row(self, zone, park, enterprise):
+        return {"code": "north", "name": "北区"}
 
     def reach(self, zone, scope):
         return {ALL: [zone["zone"]]}[scope]
@@ -168,6 +176,20 @@ class TestIndustryClassViews(ModelViewCases):
     model = IndustryClass
     expected = EXPECTED["industryclass"]
     change = ("name_en", "Lithium-ion batteries")
+    key_columns = ("code",)
+    template_headers = ["code", "name", "name_en", "level", "parent", "section", "note"]
+
+    def row_key(self, obj):
+        return (obj.code,)
+
+    def import_row(self, zone, park, enterprise):
+        return {
+            "code": "3845",
+            "name": "钠离子电池制造",
+            "level": "class",
+            "parent": "384",
+            "section": "C",
+        }
 
     def reach(self, zone, scope):
         # all 1,400-odd classes; the tests need only their ids

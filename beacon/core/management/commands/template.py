@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Write an empty import template: the header row and one example row."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=resource_kinds())
+        parser.add_argument("kind", choices=resource_kinds(importable_only=True))
         parser.add_argument("--out", type=Path, required=True)
         parser.add_argument("--format", choices=["xlsx", "csv"], help="default: from the file name")
 

@@ -1,0 +1,82 @@
+"""The audit logs as export tables (export only: nothing imports into a log)."""
+
+from auditlog.models import LogEntry
+from axes.models import AccessFailureLog, AccessLog
+
+from .resources import Column, Resource, register
+
+
+# Stable words, not translated labels: an export is data that scripts read.
+ACTION_CODES = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+    LogEntry.Action.ACCESS: "access",
+}
+
+
+@register
+class ChangeLogResource(Resource):
+    kind = "changelog"
+    model = LogEntry
+    importable = False
+    key = ("id",)
+    select_related = ("actor", "content_type")
+    columns = (
+        Column("id"),
+        Column("timestamp"),
+        Column("user", value=lambda e: e.actor.username if e.actor else ""),
+        Column("action", value=lambda e: ACTION_CODES.get(e.action, str(e.action))),
+        Column("object_type", value=lambda e: e.content_type.model),
+        Column("object_id", attr="object_pk"),
+        Column("object", attr="object_repr"),
+        Column("changes", value=lambda e: _changes_text(e.changes)),
+        Column("address", attr="remote_addr"),
+    )
+
+
+def _changes_text(changes) -> str:
+    if not isinstance(changes, dict):
+        return ""
+    return "; ".join(
+        f"{field}: {_blank(pair[0])} -> {_blank(pair[1])}"
+        for field, pair in changes.items()
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    )
+
+
+def _blank(value) -> str:
+    # auditlog writes an empty value as None or the string "None"
+    return "" if value in (None, "None") else str(value)
+
+
+@register
+class LoginResource(Resource):
+    kind = "logins"
+    model = AccessLog
+    importable = False
+    key = ("id",)
+    columns = (
+        Column("id"),
+        Column("attempt_time"),
+        Column("username"),
+        Column("ip_address"),
+        Column("user_agent"),
+        Column("logout_time"),
+    )
+
+
+@register
+class FailedLoginResource(Resource):
+    kind = "failed-logins"
+    model = AccessFailureLog
+    importable = False
+    key = ("id",)
+    columns = (
+        Column("id"),
+        Column("attempt_time"),
+        Column("username"),
+        Column("ip_address"),
+        Column("user_agent"),
+        Column("locked_out"),
+    )

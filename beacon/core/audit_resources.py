@@ -5,7 +5,6 @@ from axes.models import AccessFailureLog, AccessLog
 
 from .resources import Column, Resource, register
 
-
 # Stable words, not translated labels: an export is data that scripts read.
 ACTION_CODES = {
     LogEntry.Action.CREATE: "create",

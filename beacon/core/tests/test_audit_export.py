@@ -1,8 +1,8 @@
 """The audit logs export like every other list, to the auditor only."""
 
 import pytest
-from django.test import Client
 from django.core.management import call_command
+from django.test import Client
 
 from beacon.core.tabular import read_sheet
 

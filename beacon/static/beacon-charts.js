@@ -9,11 +9,14 @@ function beaconChart(id, option) {
   return chart;
 }
 function beaconBar(id, categories, series) {
-  return beaconChart(id, {xAxis: {type: 'category', data: categories, axisLabel: {interval: 0, rotate: 15}},
+  return beaconChart(id, {xAxis: {type: 'category', data: categories, axisLabel: {interval: 0, rotate: 15, width: 140, overflow: 'truncate'}},
     yAxis: {type: 'value'}, series: series.map(s => Object.assign({type: 'bar'}, s))});
 }
+// A series with yAxisIndex: 1 gets its own axis on the right (taxes beside output).
 function beaconLine(id, categories, series) {
-  return beaconChart(id, {xAxis: {type: 'category', data: categories}, yAxis: {type: 'value'},
+  const axes = series.some(s => s.yAxisIndex === 1) ? [{type: 'value'}, {type: 'value'}] : {type: 'value'};
+  return beaconChart(id, {xAxis: {type: 'category', data: categories}, yAxis: axes,
+    grid: {left: 70, right: 70, top: 40, bottom: 60},
     series: series.map(s => Object.assign({type: 'line', smooth: true}, s))});
 }
 function beaconPie(id, data) {

@@ -24,6 +24,17 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             raise ValidationError({name: [_("Must be at most %(max)s.") % {"max": self.max_limit}]})
         return value
 
+    def get_schema_operation_parameters(self, view):
+        # The bounds are enforced, so they are part of the contract.
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds[parameter["name"]])
+        return parameters
+
     def get_limit(self, request):
         return self._number(request, self.limit_query_param, self.default_limit, 1)
 

@@ -1,16 +1,19 @@
+import inspect
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "Field names (or 'detail') mapped to lists of messages.",
+    "description": "Field names mapped to lists of messages, or 'detail' with one message.",
     "additionalProperties": True,
 }
 ERROR_CODES = {
-    "GET": ("400", "401", "404"),
-    "POST": ("400", "401", "403", "409"),
-    "PUT": ("400", "401", "403", "404", "409"),
-    "PATCH": ("400", "401", "403", "404", "409"),
+    "GET": ("400", "401", "403", "404"),
+    "POST": ("400", "401", "403", "409", "415"),
+    "PUT": ("400", "401", "403", "404", "409", "415"),
+    "PATCH": ("400", "401", "403", "404", "409", "415"),
     "DELETE": ("401", "403", "404", "409"),
 }
 DESCRIPTIONS = {
@@ -19,11 +22,34 @@ DESCRIPTIONS = {
     "403": "The role may not do this",
     "404": "Not found, or outside the user's scope",
     "409": "Clashes with an existing record, or still referred to",
+    "415": "The request body is in a format the API does not read",
 }
+
+
+def _model_doc(cls, model) -> str:
+    """The model's docstring, for a viewset or serializer class that has none of its own.
+
+    Otherwise every endpoint and component would show the text of the generic base class.
+    """
+    if cls.__doc__ or model is None or not model.__doc__:
+        return ""
+    return inspect.cleandoc(model.__doc__)
 
 
 class BeaconAutoSchema(AutoSchema):
     """Documents the JSON error answers every operation can give."""
+
+    def get_description(self):
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        return _model_doc(type(self.view), model) or super().get_description()
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        description = _model_doc(type(force_instance(serializer)), model)
+        if description:
+            schema["description"] = description
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

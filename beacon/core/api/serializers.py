@@ -1,10 +1,60 @@
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from .. import permissions
 
 
+def validate_storable_text(value) -> None:
+    """Every string in ``value`` (parsed JSON, keys included) fits a database text column.
+
+    PostgreSQL's text and jsonb hold no NUL, and an unpaired surrogate is not UTF-8; either
+    would otherwise reach the database and come back as a server error.
+    """
+    # Iterative, so the deepest JSON the parser accepts cannot exhaust the stack here.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            ProhibitNullCharactersValidator()(item)
+            ProhibitSurrogateCharactersValidator()(item)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """A related object chosen by its code; a code with NUL in it names nothing.
+
+    PostgreSQL refuses to compare text containing NUL, so without the check such a code
+    would be a server error instead of "does not exist".
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
+class JSONField(serializers.JSONField):
+    """JSON whose every string a database can store (see ``validate_storable_text``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [validate_storable_text, *self.validators]
+
+
 class ScopedModelSerializer(serializers.ModelSerializer):
     """Related objects can only be chosen among those the user may see."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.JSONField: JSONField,
+    }
 
     url = serializers.SerializerMethodField()
 
@@ -18,6 +68,17 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             related = getattr(field, "child_relation", field)
             if isinstance(related, serializers.RelatedField) and related.queryset is not None:
                 related.queryset = permissions.restrict(related.queryset, user, "view")
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        # Integer bounds come from the database in use (SQLite allows 64 bits everywhere);
+        # the portable ranges keep the API, its validation and its schema the same on all.
+        portable = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
+        if portable is not None and not kwargs.get("read_only"):
+            low, high = portable
+            kwargs["min_value"] = max(kwargs.get("min_value", low), low)
+            kwargs["max_value"] = min(kwargs.get("max_value", high), high)
+        return field_class, kwargs
 
     def get_url(self, obj) -> str:
         request = self.context.get("request")

@@ -1,13 +1,26 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
 
 from .. import permissions
 from ..changelog import acting_as
+from .parsers import JSONParser
 from .permissions import METHOD_ACTIONS
+from .renderers import JSONRenderer
+
+# The router's lookup pattern is ``\d+``, which drf-spectacular would document as a string.
+_object_id = extend_schema(
+    parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
+)
 
 
+@extend_schema_view(
+    retrieve=_object_id, update=_object_id, partial_update=_object_id, destroy=_object_id
+)
 class ScopedModelViewSet(viewsets.ModelViewSet):
     """CRUD for one model, through the permission layer.
 
@@ -17,6 +30,10 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     """
 
     lookup_value_regex = r"\d+"
+    # The API speaks JSON both ways; form encodings would add a second, looser way to send
+    # nulls and lists without serving any client.
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
 
     def get_queryset(self):
         action = METHOD_ACTIONS.get(self.request.method, "view")
@@ -34,7 +51,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
                 model.objects.filter(pk=instance.pk), self.request.user, action
             ).exists():
                 transaction.set_rollback(True)
-                raise ValidationError({"detail": [_("The object would be outside your scope.")]})
+                message = _("The object would be outside your scope.")
+                raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
 
     def perform_create(self, serializer):
         self._save_in_scope(serializer, "add")

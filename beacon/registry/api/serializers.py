@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from beacon.core.api.serializers import ScopedModelSerializer
+from beacon.core.api.serializers import ScopedModelSerializer, SlugRelatedField
 
 from ..models import (
     AnnualFigure,
@@ -17,7 +17,7 @@ BASE = ("id", "url", "created", "updated")
 
 
 def code_field(model, slug="code", **kwargs):
-    return serializers.SlugRelatedField(slug_field=slug, queryset=model.objects.all(), **kwargs)
+    return SlugRelatedField(slug_field=slug, queryset=model.objects.all(), **kwargs)
 
 
 class ZoneSerializer(ScopedModelSerializer):
@@ -74,7 +74,7 @@ class ParcelSerializer(ScopedModelSerializer):
 
 class EnterpriseSerializer(ScopedModelSerializer):
     park = code_field(Park)
-    industry_code = serializers.SlugRelatedField(
+    industry_code = SlugRelatedField(
         source="industry", slug_field="code", queryset=IndustryClass.objects.filter(level="class")
     )
     parcels = code_field(Parcel, many=True, required=False)
@@ -102,7 +102,7 @@ class EnterpriseSerializer(ScopedModelSerializer):
 
 
 class AnnualFigureSerializer(ScopedModelSerializer):
-    uscc = serializers.SlugRelatedField(
+    uscc = SlugRelatedField(
         source="enterprise", slug_field="uscc", queryset=Enterprise.objects.all()
     )
 
@@ -129,7 +129,7 @@ class AnnualFigureSerializer(ScopedModelSerializer):
 
 class InnovationPlatformSerializer(ScopedModelSerializer):
     park = code_field(Park, required=False, allow_null=True)
-    uscc = serializers.SlugRelatedField(
+    uscc = SlugRelatedField(
         source="enterprise",
         slug_field="uscc",
         queryset=Enterprise.objects.all(),
@@ -154,7 +154,7 @@ class InnovationPlatformSerializer(ScopedModelSerializer):
 
 class TalentSerializer(ScopedModelSerializer):
     park = code_field(Park, required=False, allow_null=True)
-    uscc = serializers.SlugRelatedField(
+    uscc = SlugRelatedField(
         source="enterprise",
         slug_field="uscc",
         queryset=Enterprise.objects.all(),

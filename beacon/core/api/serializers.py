@@ -1,6 +1,7 @@
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
@@ -48,6 +49,9 @@ class JSONField(serializers.JSONField):
         self.validators = [validate_storable_text, *self.validators]
 
 
+WRITE_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change"}
+
+
 class ScopedModelSerializer(serializers.ModelSerializer):
     """Related objects can only be chosen among those the user may see."""
 
@@ -62,12 +66,41 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if user is None:
+        if user is None or not user.is_authenticated:
+            # Schema generation: the serializer as documented, for no one in particular.
             return
-        for field in self.fields.values():
+        model = self.Meta.model
+        action = WRITE_ACTIONS.get(request.method)
+        writable = permissions.writable_fields(user, model, action) if action else None
+        self.fixed_fields = set()
+        for name, field in self.fields.items():
+            if writable is not None and not field.read_only and field.source not in writable:
+                # The role may not set it (an enterprise user's park or certifications).
+                field.read_only = True
+                self.fixed_fields.add(name)
             related = getattr(field, "child_relation", field)
             if isinstance(related, serializers.RelatedField) and related.queryset is not None:
-                related.queryset = permissions.restrict(related.queryset, user, "view")
+                queryset = permissions.restrict(related.queryset, user, "view")
+                if action:
+                    queryset = permissions.restrict_choices(
+                        user, model, action, field.source, queryset
+                    )
+                related.queryset = queryset
+
+    def validate(self, attrs):
+        """Refuse, rather than silently drop, a value the role may not change."""
+        attrs = super().validate(attrs)
+        fixed = getattr(self, "fixed_fields", set())
+        if fixed and isinstance(self.initial_data, dict):
+            current = self.to_representation(self.instance) if self.instance else {}
+            errors = {
+                name: [_("Your role may not change this field.")]
+                for name in sorted(fixed & set(self.initial_data))
+                if self.initial_data[name] != current.get(name)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)

@@ -195,6 +195,9 @@ class EndpointCases:
 
     def away_error(self, zone, park, enterprise) -> dict:
         """The 400 answer to a new object filed outside the user's scope."""
+        if self.model.scope_paths.get("park") == "park":
+            # Parks the user may not file into are not choices.
+            return {"park": [f"Object with code={park.code} does not exist."]}
         return SCOPE_ERROR
 
     def rights(self, role):
@@ -725,9 +728,46 @@ def test_park_officer_cannot_move_an_enterprise_to_another_park(zone, api):
     response = api("park_officer").patch(
         f"{API}/enterprises/{enterprise.pk}/", {"park": "P2"}, "application/json"
     )
-    assert (response.status_code, response.json()) == (400, SCOPE_ERROR)
+    assert (response.status_code, response.json()) == (
+        400,
+        {"park": ["Object with code=P2 does not exist."]},
+    )
     enterprise.refresh_from_db()
     assert enterprise.park == zone["p1"]
+
+
+def test_enterprise_user_corrects_its_scope_but_cannot_certify_itself(zone, api):
+    enterprise, client = zone["p1_enterprise"], api("enterprise_user")
+    url = f"{API}/enterprises/{enterprise.pk}/"
+    response = client.patch(url, {"business_scope": "储能系统集成"}, "application/json")
+    assert response.status_code == 200
+    response = client.patch(
+        url, {"high_tech": False, "park": "P2", "name_en": "Renamed"}, "application/json"
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "high_tech": ["Your role may not change this field."],
+            "park": ["Your role may not change this field."],
+        },
+    )
+    # sending back the values it read is no change, so a full PUT of a GET works
+    body = client.get(url).json()
+    assert (
+        client.put(url, {**body, "business_scope": "储能"}, "application/json").status_code == 200
+    )
+    enterprise.refresh_from_db()
+    assert (
+        enterprise.business_scope,
+        enterprise.high_tech,
+        enterprise.park,
+        enterprise.name_en,
+    ) == (
+        "储能",
+        True,
+        zone["p1"],
+        zone["p1_enterprise"].name_en,
+    )
 
 
 def test_enterprise_user_cannot_move_figures_to_another_enterprise(zone, api):

@@ -8,6 +8,7 @@ from beacon.core.permissions import can, restrict
 from beacon.core.views import generic
 
 from . import filtersets, forms, tables
+from .choices import ParcelStatus
 from .models import (
     AnnualFigure,
     Enterprise,
@@ -20,14 +21,26 @@ from .models import (
 )
 
 
-def views_for(model, filterset, table, form):
-    """The standard set of pages of a registry model."""
+class ListView(generic.ObjectListView):
+    """A list that reads the objects its table links to in the same query, not one per row."""
+
+    related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # select_related() without names would follow every foreign key.
+        return queryset.select_related(*self.related) if self.related else queryset
+
+
+def views_for(model, filterset, table, form, related=()):
+    """The standard set of pages of a registry model; ``related`` are the foreign keys its
+    table shows."""
     attrs = {"model": model}
     return {
         "list": type(
             f"{model.__name__}ListView",
-            (generic.ObjectListView,),
-            {**attrs, "filterset_class": filterset, "table_class": table},
+            (ListView,),
+            {**attrs, "filterset_class": filterset, "table_class": table, "related": related},
         ),
         "add": type(
             f"{model.__name__}AddView", (generic.ObjectEditView,), {**attrs, "form_class": form}
@@ -65,12 +78,19 @@ class ParkView(generic.ObjectView):
 
     def get_extra_context(self, obj):
         user = self.request.user
-        return {
-            "enterprise_count": restrict(obj.enterprises.all(), user).count(),
-            "parcel_summary": restrict(obj.parcels.all(), user)
+        summary = (
+            restrict(obj.parcels.all(), user)
             .values("status")
             .annotate(n=Count("pk"), mu=Sum("area_mu"))
-            .order_by("status"),
+            .order_by("status")
+        )
+        labels = dict(ParcelStatus.choices)
+        return {
+            "enterprise_count": restrict(obj.enterprises.all(), user).count(),
+            # The status label in the user's language, not the stored code.
+            "parcel_summary": [
+                {**row, "status": labels.get(row["status"], row["status"])} for row in summary
+            ],
         }
 
 
@@ -101,11 +121,8 @@ class HomeView(LoginRequiredMixin, View):
         total = sum(p["n"] for p in by_park)
         high_tech = sum(p["high_tech"] for p in by_park)
         english = request.LANGUAGE_CODE == "en"
-        sections = dict(
-            IndustryClass.objects.filter(level="section").values_list(
-                "code", "name_en" if english else "name"
-            )
-        )
+        # Sections ship with Chinese names only; English is shown where a user supplied it.
+        sections = {c.code: c.display_name for c in IndustryClass.objects.filter(level="section")}
         context = {
             "total": total,
             "high_tech": high_tech,
@@ -152,20 +169,37 @@ INDUSTRY_CLASS = views_for(
     tables.IndustryClassTable,
     forms.IndustryClassForm,
 )
-PARCEL = views_for(Parcel, filtersets.ParcelFilterSet, tables.ParcelTable, forms.ParcelForm)
+PARCEL = views_for(
+    Parcel, filtersets.ParcelFilterSet, tables.ParcelTable, forms.ParcelForm, related=("park",)
+)
 ENTERPRISE = {
     **views_for(
-        Enterprise, filtersets.EnterpriseFilterSet, tables.EnterpriseTable, forms.EnterpriseForm
+        Enterprise,
+        filtersets.EnterpriseFilterSet,
+        tables.EnterpriseTable,
+        forms.EnterpriseForm,
+        related=("park", "industry"),
     ),
     "detail": EnterpriseView,
 }
 ANNUAL_FIGURE = views_for(
-    AnnualFigure, filtersets.AnnualFigureFilterSet, tables.AnnualFigureTable, forms.AnnualFigureForm
+    AnnualFigure,
+    filtersets.AnnualFigureFilterSet,
+    tables.AnnualFigureTable,
+    forms.AnnualFigureForm,
+    related=("enterprise",),
 )
 INNOVATION_PLATFORM = views_for(
     InnovationPlatform,
     filtersets.InnovationPlatformFilterSet,
     tables.InnovationPlatformTable,
     forms.InnovationPlatformForm,
+    related=("park", "enterprise"),
 )
-TALENT = views_for(Talent, filtersets.TalentFilterSet, tables.TalentTable, forms.TalentForm)
+TALENT = views_for(
+    Talent,
+    filtersets.TalentFilterSet,
+    tables.TalentTable,
+    forms.TalentForm,
+    related=("park", "enterprise"),
+)

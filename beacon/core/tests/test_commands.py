@@ -100,3 +100,34 @@ def test_secret_key_is_generated_with_mode_0600(tmp_path):
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert key_file.read_text().strip() == first
     assert len(first) >= 50
+
+
+@pytest.mark.django_db
+class TestServeRefusesUnsafeProduction:
+    def test_a_clean_installation_has_no_problems(self, users):
+        from beacon.core.management.commands.serve import production_problems
+
+        assert production_problems() == []
+
+    def test_superusers_debug_and_demo_passwords_are_refused(self, users, settings):
+        from beacon.registry.demo import DEMO_PASSWORD
+
+        User.objects.create_superuser("root", password="x-Long-enough-9")
+        demo = User.objects.create_user("admin", password=DEMO_PASSWORD)
+        settings.DEBUG = True
+        with pytest.raises(CommandError) as info:
+            call_command("serve")
+        assert str(info.value).splitlines() == [
+            "not serving in production:",
+            "  DEBUG is on (unset BEACON_DEBUG)",
+            "  superuser accounts exist: root",
+            "  demo accounts still have the demo password: admin (run the demo with 'beacon "
+            "demo', or change or remove these accounts)",
+        ]
+        demo.set_password("a-new-Secret-77")
+        demo.save()
+        settings.DEBUG = False
+        User.objects.filter(username="root").delete()
+        from beacon.core.management.commands.serve import production_problems
+
+        assert production_problems() == []

@@ -9,6 +9,7 @@ writes nothing. A clean file is written in one transaction, through the change l
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -192,12 +193,9 @@ class Resource:
         return field_name
 
     # -- export ------------------------------------------------------------------------
-    def export_value(self, obj, col: Column):
-        value = col.value(obj) if col.value else getattr(obj, col.field_name)
-        if col.kind == "fk":
-            return None if value is None else getattr(value, col.lookup)
-        if col.kind == "m2m":
-            return ";".join(sorted(str(getattr(v, col.lookup)) for v in value.all()))
+    @staticmethod
+    def cell(value):
+        """A stored value as a spreadsheet cell."""
         if isinstance(value, Decimal):
             return int(value) if value == value.to_integral_value() else float(value)
         if isinstance(value, dt.datetime):
@@ -206,13 +204,48 @@ class Resource:
             return value.isoformat()
         return value
 
-    def export_queryset(self, queryset):
-        m2m = [c.field_name for c in self.columns if c.kind == "m2m"]
-        return queryset.select_related(*self.select_related).prefetch_related(*m2m)
+    def export_rows(self, queryset, chunk: int = 2000) -> Iterable[list]:
+        """The rows of ``queryset`` in this table's columns.
 
-    def export_rows(self, queryset) -> Iterable[list]:
-        for obj in self.export_queryset(queryset).iterator(chunk_size=2000):
-            yield [self.export_value(obj, c) for c in self.columns]
+        Values are read as tuples, not model instances, and each many-to-many column with
+        one query per chunk: an export of 100,000 enterprises builds no objects.
+        """
+        if any(c.value for c in self.columns):
+            # computed columns need the object
+            related = queryset.select_related(*self.select_related)
+            for obj in related.iterator(chunk_size=chunk):
+                yield [
+                    self.cell(c.value(obj) if c.value else getattr(obj, c.field_name))
+                    for c in self.columns
+                ]
+            return
+        plain = [c for c in self.columns if c.kind != "m2m"]
+        paths = [f"{c.field_name}__{c.lookup}" if c.kind == "fk" else c.field_name for c in plain]
+        m2m = [c for c in self.columns if c.kind == "m2m"]
+        rows = queryset.values_list("pk", *paths).iterator(chunk_size=chunk)
+        while batch := list(itertools.islice(rows, chunk)):
+            links = {c.name: self._m2m_codes(c, [r[0] for r in batch]) for c in m2m}
+            for pk, *values in batch:
+                by_name = dict(zip((c.name for c in plain), values, strict=True))
+                yield [
+                    ";".join(sorted(links[c.name].get(pk, ())))
+                    if c.kind == "m2m"
+                    else self.cell(by_name[c.name])
+                    for c in self.columns
+                ]
+
+    def _m2m_codes(self, col: Column, pks: list) -> dict:
+        field = self.model._meta.get_field(col.field_name)
+        through = field.remote_field.through
+        source = field.m2m_field_name()
+        target = field.m2m_reverse_field_name()
+        codes: dict = {}
+        pairs = through.objects.filter(**{f"{source}__in": pks}).values_list(
+            f"{source}_id", f"{target}__{col.lookup}"
+        )
+        for pk, code in pairs:
+            codes.setdefault(pk, []).append(str(code))
+        return codes
 
     def example_row(self) -> list:
         return [c.example for c in self.columns]

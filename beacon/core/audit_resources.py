@@ -49,20 +49,18 @@ def _blank(value) -> str:
     return "" if value in (None, "None") else str(value)
 
 
+LOGIN_COLUMNS = tuple(
+    Column(n) for n in ("id", "attempt_time", "username", "ip_address", "user_agent")
+)
+
+
 @register
 class LoginResource(Resource):
     kind = "logins"
     model = AccessLog
     importable = False
     key = ("id",)
-    columns = (
-        Column("id"),
-        Column("attempt_time"),
-        Column("username"),
-        Column("ip_address"),
-        Column("user_agent"),
-        Column("logout_time"),
-    )
+    columns = (*LOGIN_COLUMNS, Column("logout_time"))
 
 
 @register
@@ -71,11 +69,4 @@ class FailedLoginResource(Resource):
     model = AccessFailureLog
     importable = False
     key = ("id",)
-    columns = (
-        Column("id"),
-        Column("attempt_time"),
-        Column("username"),
-        Column("ip_address"),
-        Column("user_agent"),
-        Column("locked_out"),
-    )
+    columns = (*LOGIN_COLUMNS, Column("locked_out"))

@@ -27,15 +27,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-ROLES = (
-    "zone_admin",
-    "park_officer",
-    "promoter",
-    "leader",
-    "enterprise_user",
-    "auditor",
-    "system_admin",
-)
+from beacon.conftest import ROLES
+
 ACTIONS = ("view", "add", "change", "delete")
 ALL, P1, E1 = "all", "P1", "E1"
 NO = None

@@ -127,7 +127,9 @@ class AnnualFigureSerializer(ScopedModelSerializer):
         )
 
 
-class InnovationPlatformSerializer(ScopedModelSerializer):
+class ParkOrEnterpriseSerializer(ScopedModelSerializer):
+    """Platforms and talents: filed under a park, an enterprise, or both."""
+
     park = code_field(Park, required=False, allow_null=True)
     uscc = SlugRelatedField(
         source="enterprise",
@@ -137,6 +139,8 @@ class InnovationPlatformSerializer(ScopedModelSerializer):
         allow_null=True,
     )
 
+
+class InnovationPlatformSerializer(ParkOrEnterpriseSerializer):
     class Meta:
         model = InnovationPlatform
         fields = (
@@ -152,16 +156,7 @@ class InnovationPlatformSerializer(ScopedModelSerializer):
         )
 
 
-class TalentSerializer(ScopedModelSerializer):
-    park = code_field(Park, required=False, allow_null=True)
-    uscc = SlugRelatedField(
-        source="enterprise",
-        slug_field="uscc",
-        queryset=Enterprise.objects.all(),
-        required=False,
-        allow_null=True,
-    )
-
+class TalentSerializer(ParkOrEnterpriseSerializer):
     class Meta:
         model = Talent
         fields = (

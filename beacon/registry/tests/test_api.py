@@ -20,9 +20,11 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from beacon.conftest import ROLES
 from beacon.core.api import exceptions as error_pages
 from beacon.core.models import ApiToken
 from beacon.core.roles import DEFAULT_ROLES
+from beacon.core.testing import ALL, E1, NO, P1
 from beacon.registry.models import (
     AnnualFigure,
     Enterprise,
@@ -35,96 +37,7 @@ from beacon.registry.models import (
 )
 
 from . import factories
-
-ROLES = (
-    "zone_admin",
-    "park_officer",
-    "promoter",
-    "leader",
-    "enterprise_user",
-    "auditor",
-    "system_admin",
-)
-ALL, P1, E1 = "all", "P1", "E1"
-NO = None
-
-# (view, add, change, delete) per endpoint and role, copied by hand from beacon/core/roles.py.
-# fmt: off
-EXPECTED = {
-    "zones": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (ALL, NO, NO, NO),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (ALL, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (ALL, NO, NO, NO),
-    },
-    "industry-classes": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (ALL, NO, NO, NO),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (ALL, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (ALL, NO, NO, NO),
-    },
-    "parks": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (ALL, NO, P1, NO),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (ALL, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (ALL, NO, NO, NO),
-    },
-    "parcels": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (NO, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-    "enterprises": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (E1, NO, E1, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-    "figures": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (NO, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (E1, E1, E1, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-    "innovation-platforms": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (E1, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-    "talents": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (NO, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (E1, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-}
-# fmt: on
+from .expected import EXPECTED
 
 API = "/api/v1/registry"
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}
@@ -202,7 +115,11 @@ class EndpointCases:
 
     def rights(self, role):
         return dict(
-            zip(("view", "add", "change", "delete"), EXPECTED[self.route][role], strict=True)
+            zip(
+                ("view", "add", "change", "delete"),
+                EXPECTED[self.model._meta.model_name][role],
+                strict=True,
+            )
         )
 
     def outside(self, zone, scope) -> list:

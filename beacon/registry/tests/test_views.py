@@ -2,7 +2,7 @@
 partial, exports, detail, history, create, edit, delete and import (see beacon.core.testing).
 """
 
-from beacon.core.testing import ALL, CHOICE_ERROR, E1, NO, P1, ModelViewCases
+from beacon.core.testing import ALL, CHOICE_ERROR, E1, P1, ModelViewCases
 from beacon.registry.models import (
     AnnualFigure,
     Enterprise,
@@ -15,86 +15,7 @@ from beacon.registry.models import (
 )
 
 from . import factories
-
-# What each role may do, copied by hand from beacon/core/roles.py. Per model and role:
-# (view, add, change, delete), each ALL (the whole zone), P1 (park P1, the park officer's
-# grant), E1 (zone["p1_enterprise"], the enterprise user's grant) or NO (the page is a 404).
-# fmt: off
-EXPECTED = {
-    "zone": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (ALL, NO, NO, NO),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (ALL, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (ALL, NO, NO, NO),
-    },
-    "park": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (ALL, NO, P1, NO),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (ALL, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (ALL, NO, NO, NO),
-    },
-    "industryclass": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (ALL, NO, NO, NO),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (ALL, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (ALL, NO, NO, NO),
-    },
-    "parcel": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (NO, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-    "enterprise": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (E1, NO, E1, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-    "annualfigure": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (NO, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (E1, E1, E1, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-    "innovationplatform": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (ALL, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (E1, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-    "talent": {
-        "zone_admin":      (ALL, ALL, ALL, ALL),
-        "park_officer":    (P1, P1, P1, P1),
-        "promoter":        (NO, NO, NO, NO),
-        "leader":          (ALL, NO, NO, NO),
-        "enterprise_user": (E1, NO, NO, NO),
-        "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (NO, NO, NO, NO),
-    },
-}
-# fmt: on
+from .expected import EXPECTED
 
 NEW_USCC = factories.make_uscc(900001)
 

@@ -26,6 +26,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def second_factor_off(settings):
+    # Most tests log in with force_login; beacon/core/tests/test_mfa.py turns it on.
+    settings.BEACON_MFA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     # LANGUAGE_CODE is zh-hans; tests that check messages outside a request (imports,
     # validators) read them in English unless they activate a language themselves.

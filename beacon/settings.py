@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "beacon.core",
     "beacon.registry",
 ]
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "beacon.core.mfa.SecondFactorMiddleware",
     "beacon.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,6 +139,10 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead
+
+# A second factor (authenticator app) for privileged roles; `beacon demo` turns it off.
+BEACON_MFA_REQUIRED = os.environ.get("BEACON_MFA_REQUIRED", "1") != "0"
+OTP_TOTP_ISSUER = "Beacon"
 
 # Lockout after repeated failed logins; every attempt, good or bad, is kept in the login log.
 AXES_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_FAILURE_LIMIT", 5))

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from .mfa import LoginForm, TwoFactorView
 from .views import audit
 
 app_name = "core"
@@ -15,9 +16,12 @@ auth_urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="core/login.html", redirect_authenticated_user=True
+            authentication_form=LoginForm,
+            template_name="core/login.html",
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", TwoFactorView.as_view(), name="two-factor"),
 ]

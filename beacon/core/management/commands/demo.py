@@ -30,4 +30,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {role:<20} {scope}")
         self.stdout.write("")
         if not no_serve:
+            # A demo is for looking around; `beacon serve` asks privileged roles for a code.
+            settings.BEACON_MFA_REQUIRED = False
             serve(host, port, 8, self.stdout)

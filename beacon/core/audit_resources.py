@@ -37,11 +37,13 @@ class ChangeLogResource(Resource):
 def _changes_text(changes) -> str:
     if not isinstance(changes, dict):
         return ""
-    return "; ".join(
-        f"{field}: {_blank(pair[0])} -> {_blank(pair[1])}"
-        for field, pair in changes.items()
-        if isinstance(pair, list | tuple) and len(pair) == 2
-    )
+    parts = []
+    for field, change in changes.items():
+        if isinstance(change, dict) and change.get("type") == "m2m":
+            parts.append(f"{field}: {change['operation']} {', '.join(change['objects'])}")
+        elif isinstance(change, list | tuple) and len(change) == 2:
+            parts.append(f"{field}: {_blank(change[0])} -> {_blank(change[1])}")
+    return "; ".join(parts)
 
 
 def _blank(value) -> str:

@@ -125,3 +125,38 @@ def bulk_update_logged(
             _entries(model, LogEntry.Action.UPDATE, changed), batch_size=batch_size
         )
     return len(changed)
+
+
+def bulk_link_logged(model, field_name: str, links, batch_size: int = 2000) -> None:
+    """Add many-to-many links in bulk, with one change-log entry per object linked.
+
+    ``links`` holds ``(obj, [(related_pk, related_repr), …])``; the entries have the shape
+    auditlog gives the links it records itself (type m2m, operation add).
+    """
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    rows = [
+        through(**{f"{source}_id": obj.pk, f"{target}_id": pk})
+        for obj, related in links
+        for pk, _label in related
+    ]
+    changes = [
+        (
+            obj,
+            {
+                field_name: {
+                    "type": "m2m",
+                    "operation": "add",
+                    "objects": [label for _pk, label in related],
+                }
+            },
+        )
+        for obj, related in links
+        if related
+    ]
+    with transaction.atomic():
+        through.objects.bulk_create(rows, batch_size=batch_size)
+        LogEntry.objects.bulk_create(
+            _entries(model, LogEntry.Action.UPDATE, changes), batch_size=batch_size
+        )

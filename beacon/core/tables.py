@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from auditlog.models import LogEntry
 from axes.models import AccessFailureLog, AccessLog
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,25 +14,8 @@ class BaseTable(tables.Table):
 
 
 def render_changes(changes: dict | None):
-    if not changes:
-        return ""
-    return format_html(
-        "<ul class='list-unstyled mb-0 small'>{}</ul>",
-        format_html_join(
-            "",
-            "<li><code>{}</code>: <span class='text-danger'>{}</span> → "
-            "<span class='text-success'>{}</span></li>",
-            (
-                (
-                    k,
-                    "—" if v[0] in (None, "None") else v[0],
-                    "—" if v[1] in (None, "None") else v[1],
-                )
-                for k, v in changes.items()
-                if isinstance(v, list | tuple) and len(v) == 2
-            ),
-        ),
-    )
+    # The same rendering as an object's history tab.
+    return render_to_string("core/inc/changes.html", {"changes": changes or {}})
 
 
 class LogEntryTable(BaseTable):

@@ -23,7 +23,7 @@ from django.db import transaction
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from stdnum.cn import uscc as stdnum_uscc
 
-from beacon.core.changelog import bulk_create_logged
+from beacon.core.changelog import bulk_create_logged, bulk_link_logged
 from beacon.core.models import Role, ScopeGrant, User
 
 from .choices import EnterpriseStatus, LandUse, ParcelStatus, PlatformKind, PlatformLevel
@@ -1409,12 +1409,12 @@ def _write_enterprises(plan, start, stop, parks, classes, parcel_ids) -> None:
         enterprises.append(Enterprise(**row))
         links.append(codes)
     bulk_create_logged(Enterprise, enterprises, batch_size=BATCH)
-    ParcelLink = Enterprise.parcels.through
-    ParcelLink.objects.bulk_create(
+    bulk_link_logged(
+        Enterprise,
+        "parcels",
         [
-            ParcelLink(enterprise_id=enterprise.pk, parcel_id=parcel_ids[code])
+            (enterprise, [(parcel_ids[code], code) for code in codes])
             for enterprise, codes in zip(enterprises, links, strict=True)
-            for code in codes
         ],
         batch_size=BATCH,
     )

@@ -296,3 +296,21 @@ class TestBuild:
             assert f"  {username} " in text
         assert "Building" not in text
         assert Enterprise.objects.count() == TEST_ENTERPRISES
+
+
+@pytest.mark.django_db
+def test_bulk_links_are_in_the_change_log(zone, client_for):
+    from auditlog.models import LogEntry
+
+    from beacon.core.changelog import bulk_link_logged
+    from beacon.registry.models import Enterprise
+
+    enterprise, parcel = zone["p1_enterprise"], zone["p1_parcel"]
+    bulk_link_logged(Enterprise, "parcels", [(enterprise, [(parcel.pk, parcel.code)])])
+    assert list(enterprise.parcels.all()) == [parcel]
+    entry = LogEntry.objects.get_for_object(enterprise).latest("pk")
+    assert entry.changes == {
+        "parcels": {"type": "m2m", "operation": "add", "objects": [parcel.code]}
+    }
+    history = client_for("zone_admin").get(f"/registry/enterprises/{enterprise.pk}/history/")
+    assert f"<code>parcels</code>: add {parcel.code}" in history.content.decode()

@@ -5,10 +5,16 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["evaluate"] and "--input" in args:
+        # The batch evaluation reads and writes files only: no Django, no database.
+        from beacon.analytics.cli import main as evaluate
+
+        sys.exit(evaluate(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["beacon", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["beacon", *args])
 
 
 if __name__ == "__main__":

@@ -13,6 +13,22 @@ BENCHMARKS = ("aggregate", "mean", "median")
 MISSING = ("zero", "average_points")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 CLASS_METHODS = ("quota", "threshold")
+# Columns of the results that an indicator key (or its '<key>_points') must not take.
+RESERVED = frozenset(
+    {
+        "uscc",
+        "name",
+        "park",
+        "land_mu",
+        "rated",
+        "not_rated_reason",
+        "score",
+        "class",
+        "rank",
+        "adjustment_points",
+        "veto_reason",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -190,6 +206,24 @@ def _classes(raw, line: int) -> Classes:
     return Classes("threshold", thresholds=tuple(out), tie_break=tuple(tie_break))
 
 
+def _items(raw, key):
+    """(item, line) of a list section such as ``veto``; absent means empty."""
+    items = raw.get(key) or []
+    if not isinstance(items, list):
+        raise RuleError(f"line {line_of(raw, key)}: '{key}' is a list")
+    return zip(items, getattr(items, "item_lines", [line_of(raw, key)] * len(items)), strict=True)
+
+
+def _rule_conditions(item, line: int, kind: str) -> tuple[Condition, ...]:
+    """The conditions of an adjustment or veto; one that names none would hit every row."""
+    if not isinstance(item, dict):
+        raise RuleError(f"line {line}: each {kind} is a mapping with 'when'")
+    when = _conditions(item.get("when"), item, "when")
+    if not when:
+        raise RuleError(f"line {line}: each {kind} needs at least one condition in 'when'")
+    return when
+
+
 def parse_scheme(text: str) -> Scheme:
     raw = read_rule_file(text)
     for required in ("name", "indicators", "classes"):
@@ -201,32 +235,39 @@ def parse_scheme(text: str) -> Scheme:
     parsed = tuple(
         _indicator(item, at) for item, at in zip(indicators, indicators.item_lines, strict=True)
     )
-    keys = [i.key for i in parsed]
+    seen: set[str] = set()
     for ind in parsed:
-        if keys.count(ind.key) > 1:
+        if ind.key in seen:
             raise RuleError(f"line {ind.line}: indicator key '{ind.key}' appears twice")
-    adjustments = []
-    for item, at in zip(
-        raw.get("adjustments") or [], getattr(raw.get("adjustments"), "item_lines", []), strict=True
-    ):
-        adjustments.append(
-            Adjustment(
-                when=_conditions(item.get("when"), item, "when"),
-                points=_number(item.get("points"), f"line {at}, points"),
-                reason=str(item.get("reason", "")),
-            )
+        seen.add(ind.key)
+    adjustments = tuple(
+        Adjustment(
+            when=_rule_conditions(item, at, "adjustment"),
+            points=_number(item.get("points"), f"line {line_of(item, 'points')}, points"),
+            reason=str(item.get("reason", "")),
         )
-    vetoes = [
-        Veto(when=_conditions(item.get("when"), item, "when"), reason=str(item.get("reason", "")))
-        for item in raw.get("veto") or []
-    ]
+        for item, at in _items(raw, "adjustments")
+    )
+    vetoes = tuple(
+        Veto(when=_rule_conditions(item, at, "veto"), reason=str(item.get("reason", "")))
+        for item, at in _items(raw, "veto")
+    )
     year = raw.get("year")
-    return Scheme(
+    scheme = Scheme(
         name=str(raw["name"]),
         year=int(year) if isinstance(year, int) else None,
         scope=_conditions(raw.get("scope"), raw, "scope"),
         indicators=parsed,
-        adjustments=tuple(adjustments),
-        vetoes=tuple(vetoes),
+        adjustments=adjustments,
+        vetoes=vetoes,
         classes=_classes(raw["classes"], line_of(raw, "classes")),
     )
+    # An indicator's columns must not overwrite an input field or another output column.
+    taken = RESERVED | scheme.fields() | {f"{k}_points" for k in seen}
+    for ind in parsed:
+        if ind.key in taken or f"{ind.key}_points" in RESERVED | scheme.fields():
+            raise RuleError(
+                f"line {ind.line}: indicator key '{ind.key}' is already a column name; "
+                "choose another key"
+            )
+    return scheme

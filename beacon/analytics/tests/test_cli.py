@@ -133,8 +133,9 @@ def test_weights_must_be_numbers_and_uscc_unique(files):
     done = evaluate(files, "--scheme", "scheme.yaml", "--input", "in.csv", "--output", "o.csv")
     assert (done.returncode, done.stderr.strip()) == (
         1,
-        "in.csv: column uscc: appears more than once: U1",
+        "in.csv: row 7, column uscc: U1 appears more than once (also row 2)",
     )
+    assert not (files / "o.csv").exists()
 
 
 def test_parquet_and_xlsx_round_trip(files):
@@ -150,3 +151,104 @@ def test_parquet_and_xlsx_round_trip(files):
         "U5",
     ]
     assert (files / "out.xlsx").stat().st_size > 0
+
+
+def write_parks_input(path):
+    frame = pl.DataFrame(
+        ROWS,
+        schema=["uscc", "above_scale", "land_mu", "tax", "industrial_output", "env_violation"],
+        orient="row",
+    )
+    parks = pl.Series("park", ["P1", "P1", "P2", "P2", "P3"])
+    frame.with_columns(name=pl.col("uscc"), park=parks).write_csv(path)
+
+
+def evaluate_with_parks(files, parks="parks.csv", output="out.csv"):
+    args = ["--scheme", "scheme.yaml", "--input", "in.csv", "--output", output]
+    return evaluate(files, *args, "--parks", parks)
+
+
+def test_parks_table(files):
+    write_parks_input(files / "in.csv")
+    done = evaluate_with_parks(files)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "3 parks in parks.csv"
+    parks = pl.read_csv(files / "parks.csv")
+    assert parks.columns == [
+        "park",
+        "rank",
+        "rated",
+        "land_mu",
+        "tax",
+        "value_added",
+        "tax_per_mu",
+        "value_added_per_mu",
+        "mean_score",
+        "A",
+        "B",
+        "C",
+        "D",
+    ]
+    # P1: U1 and U2, tax (2000 + 1000)/(10 + 10) = 150 per mu, scores 160 and 100.
+    # P2: U3 (vetoed, score 30 + 40) and U4 (15 + 40): (500 + 250)/20 = 37.5 per mu.
+    # P3: U5 is not in scope. The input has no value_added: missing.
+    assert parks.rows() == [
+        ("P1", 1, 2, 20.0, 3000.0, None, 150.0, None, 130.0, 1, 1, 0, 0),
+        ("P2", 2, 2, 20.0, 750.0, None, 37.5, None, 62.5, 0, 0, 1, 1),
+        ("P3", None, 0, None, None, None, None, None, None, 0, 0, 0, 0),
+    ]
+    # the results are the same as without --parks
+    assert pl.read_csv(files / "out.csv").select("uscc", "class").rows() == [
+        ("U1", "A"),
+        ("U2", "B"),
+        ("U4", "C"),
+        ("U3", "D"),
+        ("U5", None),
+    ]
+
+
+def test_parks_table_as_parquet_and_xlsx(files):
+    for name in ("parks.parquet", "parks.xlsx"):
+        done = evaluate_with_parks(files, name, output="out.parquet")
+        assert done.returncode == 0, done.stderr
+    assert pl.read_parquet(files / "parks.parquet").select("park", "rank", "rated").rows() == [
+        ("P1", 1, 4)
+    ]
+    assert (files / "parks.xlsx").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "parks, message",
+    [
+        ("parks.txt", "parks.txt: the park results must end in .csv, .xlsx, .parquet"),
+        ("out.csv", "out.csv: the park results need a file of their own, not --output"),
+    ],
+)
+def test_parks_table_bad_file_name(files, parks, message):
+    done = evaluate_with_parks(files, parks)
+    assert (done.returncode, done.stderr.strip()) == (1, message)
+    assert not (files / "out.csv").exists()
+
+
+def test_no_file_of_either_kind_on_error(files):
+    write_input(files / "in.csv", [*ROWS, ROWS[1]])
+    done = evaluate_with_parks(files)
+    assert done.stderr.strip() == (
+        "in.csv: row 7, column uscc: U2 appears more than once (also row 3)"
+    )
+    assert not (files / "out.csv").exists()
+    assert not (files / "parks.csv").exists()
+    # The park table's figures must be numbers too.
+    (files / "in.csv").write_text(
+        "uscc,name,park,above_scale,land_mu,tax,value_added,industrial_output,env_violation\n"
+        "U1,U1,P1,true,10,2000,lots,10000,false\n"
+    )
+    done = evaluate_with_parks(files)
+    assert done.stderr.strip() == "in.csv: row 2, column value_added: not a number: lots"
+    assert not (files / "out.csv").exists()
+    # A park table that cannot be written takes the results with it.
+    write_input(files / "in.csv")
+    done = evaluate_with_parks(files, "no/such/folder/parks.csv")
+    assert done.returncode == 1
+    assert done.stderr.startswith("no/such/folder/parks.csv: ")
+    assert not (files / "out.csv").exists()

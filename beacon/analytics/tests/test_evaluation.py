@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from beacon.analytics.conditions import RuleError
-from beacon.analytics.evaluation import NO_LAND, check_input, evaluate
+from beacon.analytics.evaluation import NO_LAND, Evaluation, check_input, evaluate
 from beacon.analytics.scheme import parse_scheme
 
 # The repo's autouse fixtures are function-scoped but harmless for pure functions.
@@ -161,6 +161,32 @@ def test_minmax():
     assert out["e3"]["rd_ratio_points"] == 10  # 10 × (20 + 80 × 4/4)/100
     assert out["e4"]["rd_ratio"] is None  # zero denominator: missing
     assert out["e4"]["rd_ratio_points"] == 0  # missing: zero
+
+
+def test_tiny_spreads_and_benchmarks_still_divide():
+    # Polars divides by a number by multiplying by its reciprocal, which overflows below
+    # about 1e-308: a min–max spread or a benchmark that small gave inf and NaN points.
+    text = scheme(
+        TAX_PER_MU.replace("benchmark: 10", "benchmark: aggregate")
+        + """\
+  - key: rd_ratio
+    numerator: rd_expense
+    denominator: revenue
+    weight: 10
+    method: minmax
+"""
+    )
+    tiny = 2.2250738585e-313
+    rows = [
+        {"uscc": "lo", "tax": tiny, "land_mu": 1.0, "rd_expense": 0.0, "revenue": 1.0},
+        {"uscc": "hi", "tax": tiny, "land_mu": 1.0, "rd_expense": tiny, "revenue": 1.0},
+    ]
+    evaluation = run(text, rows)
+    assert evaluation.benchmarks["tax_per_mu"] == tiny  # Σ tax / Σ land = 2 tiny / 2
+    out = by_uscc(evaluation)
+    assert out["lo"]["tax_per_mu_points"] == out["hi"]["tax_per_mu_points"] == 30  # 30 × 1
+    assert out["lo"]["rd_ratio_points"] == 2  # the bottom of 20–100 % of 10
+    assert out["hi"]["rd_ratio_points"] == 10  # the top
 
 
 EMISSION = """\
@@ -659,12 +685,81 @@ def test_check_input_non_numeric_column():
 
 
 def test_check_input_duplicate_uscc():
-    frame = pl.DataFrame({"uscc": ["b", "a", "b", "a", "c"], "land_mu": [1.0] * 5, "tax": [1] * 5})
-    with pytest.raises(RuleError, match="column uscc: appears more than once: a, b"):
+    frame = pl.DataFrame(
+        {"uscc": ["b", "a", "b", "a", "c", "b"], "land_mu": [1.0] * 6, "tax": [1] * 6}
+    )
+    with pytest.raises(RuleError) as error:
         check_input(parse_scheme(GOOD), frame)
+    # Rows as a spreadsheet numbers them: the header is row 1, so "b" first is row 2.
+    assert str(error.value).splitlines() == [
+        "row 4, column uscc: b appears more than once (also row 2)",
+        "row 5, column uscc: a appears more than once (also row 3)",
+        "row 7, column uscc: b appears more than once (also row 2)",
+    ]
+
+
+def test_check_input_duplicate_uscc_lists_twenty_rows():
+    codes = ["x"] * 23 + ["y", "z", "y"]  # 22 repeats of x (rows 3–24), one of y (row 27)
+    frame = pl.DataFrame({"uscc": codes, "land_mu": [1.0] * 26, "tax": [1] * 26})
+    with pytest.raises(RuleError) as error:
+        check_input(parse_scheme(GOOD), frame)
+    lines = str(error.value).splitlines()
+    assert len(lines) == 21
+    assert lines[0] == "row 3, column uscc: x appears more than once (also row 2)"
+    assert lines[19] == "row 22, column uscc: x appears more than once (also row 2)"
+    assert lines[20] == "column uscc: 3 more repeated rows not listed"
+
+
+def test_check_input_distinct_codes_pass():
+    # Many rows, all distinct: the hash check passes them without comparing the codes.
+    frame = pl.DataFrame({"uscc": [f"91{i:016d}" for i in range(5000)], "land_mu": 1.0, "tax": 1})
+    check_input(parse_scheme(GOOD), frame)
+    with pytest.raises(RuleError, match=r"^row 5002, column uscc: 910000000000000007 appears"):
+        check_input(parse_scheme(GOOD), frame.vstack(frame.slice(7, 1)))
 
 
 def test_evaluate_checks_its_input():
     frame = pl.DataFrame({"uscc": ["a", "a"], "land_mu": [1.0, 1.0], "tax": [1, 2]})
     with pytest.raises(RuleError, match="uscc"):
         evaluate(parse_scheme(GOOD), frame)
+
+
+# ------------------------------------------------------------------------- results as a plan
+
+
+def test_the_plan_streams_what_the_results_hold(tmp_path):
+    text = scheme(TAX_PER_MU + EMISSION.format(missing="average_points"), QUOTA + VETO_BAD)
+    rows = [
+        {"uscc": f"u{i:02d}", "tax": float(i % 7), "land_mu": float(i % 3), "bad": i == 4}
+        | {"value_added": float(i), "pollutant_t": None if i % 5 == 0 else 2.0}
+        for i in range(40)
+    ]
+    evaluation = run(text, rows)
+    evaluation.lazy().sink_parquet(tmp_path / "out.parquet")
+    streamed = pl.read_parquet(tmp_path / "out.parquet")
+    assert streamed.equals(evaluation.results)
+    assert evaluation.rated == evaluation.results["rated"].sum() == 26  # land_mu 0 for 14
+    assert sum(evaluation.class_counts().values()) == 26
+
+
+def test_an_input_in_several_chunks_is_evaluated_the_same():
+    text = scheme(TAX_PER_MU, QUOTA + "  tie_break: [revenue]\n")
+    rows = [
+        {"uscc": f"u{i:03d}", "tax": float(i % 9), "land_mu": 1.0 + i % 2, "revenue": float(i)}
+        for i in range(100)
+    ]
+    whole = pl.DataFrame(rows)
+    parts = pl.concat([whole.slice(0, 30), whole.slice(30, 45), whole.slice(75)], rechunk=False)
+    assert parts.n_chunks() == 3
+    one = evaluate(parse_scheme(text), whole)
+    several = evaluate(parse_scheme(text), parts)
+    assert several.results.equals(one.results)
+    assert several.class_counts() == one.class_counts() == {"A": 20, "B": 40, "C": 35, "D": 5}
+
+
+def test_an_evaluation_made_from_results():
+    results = run(scheme(TAX_PER_MU), [{"uscc": "a", "tax": 1.0, "land_mu": 1.0}]).results
+    made = Evaluation(results, {"tax_per_mu": 10.0})
+    assert made.results is results
+    assert made.lazy().collect().equals(results)
+    assert (made.rated, made.class_counts()) == (1, {"D": 1})

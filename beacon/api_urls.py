@@ -2,9 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
+from beacon.evaluation.api.urls import register as register_evaluation
 from beacon.registry.api.urls import register as register_registry
 
 router = DefaultRouter()
 register_registry(router)
+register_evaluation(router)
 
 urlpatterns = router.urls

@@ -1,4 +1,8 @@
-"""Fixtures every test can use: a small zone with two parks, and one user per role."""
+"""Fixtures every test can use: a small zone with two parks, one user per role, and a
+headless Chromium page for browser tests."""
+
+import os
+import shutil
 
 import pytest
 from django.test import Client
@@ -17,6 +21,7 @@ ROLES = (
     "system_admin",
 )
 PASSWORD = "Beacon-test-2024"
+CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +101,34 @@ def client_for(users):
         return client
 
     return make
+
+
+@pytest.fixture
+def page(live_server):
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("BEACON_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is required (BEACON_REQUIRE_BROWSER is set)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "beacon.core",
     "beacon.registry",
+    "beacon.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -25,19 +25,24 @@ def model_label(model) -> str:
 
 def scope_kinds(user, model, action: str) -> set[str]:
     """The scope kinds through which ``user`` may perform ``action`` on ``model``."""
+    return {rule["scope"] for rule in _rules(user, model, action)}
+
+
+def _rules(user, model, action: str) -> list[dict]:
+    """The rules of ``user``'s role that grant ``action`` on ``model``."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return set()
+        return []
     if user.is_superuser:
-        return {ScopeKind.ZONE}
+        return [{"scope": ScopeKind.ZONE}]
     role = getattr(user, "role", None)
     if role is None:
-        return set()
+        return []
     label = model_label(model)
-    kinds = set()
-    for rule in role.rules:
-        if action in rule["actions"] and any(fnmatchcase(label, p) for p in rule["models"]):
-            kinds.add(rule["scope"])
-    return kinds
+    return [
+        rule
+        for rule in role.rules
+        if action in rule["actions"] and any(fnmatchcase(label, p) for p in rule["models"])
+    ]
 
 
 def writable_fields(user, model, action: str) -> set[str] | None:
@@ -86,17 +91,24 @@ def can(user, model, action: str) -> bool:
 
 
 def scope_q(user, model, action: str) -> Q | None:
-    """The filter that keeps the rows in scope, or None when the user has none."""
-    kinds = scope_kinds(user, model, action)
-    if ScopeKind.ZONE in kinds:
+    """The filter that keeps the rows in scope, or None when the user has none.
+
+    A rule may narrow its scope with ``"where"``, field lookups the rows must also match
+    (an enterprise user sees its results in official evaluation runs only).
+    """
+    rules = _rules(user, model, action)
+    if any(rule["scope"] == ScopeKind.ZONE and not rule.get("where") for rule in rules):
         return Q()
     paths = getattr(model, "scope_paths", {})
     q = None
-    for kind in sorted(kinds):
-        path = paths.get(kind)
-        if path is None:
+    for rule in sorted(rules, key=lambda r: r["scope"]):
+        kind = rule["scope"]
+        if kind == ScopeKind.ZONE:
+            part = Q(**rule["where"])
+        elif (path := paths.get(kind)) is not None:
+            part = Q(**{f"{path}__in": user.scope_ids(kind)}, **rule.get("where", {}))
+        else:
             continue
-        part = Q(**{f"{path}__in": user.scope_ids(kind)})
         q = part if q is None else q | part
     return q
 
@@ -129,11 +141,13 @@ def instance_in_scope(user, instance, action: str) -> bool:
     Used to check a row before anything is written (imports, forms); the database check
     after saving (``restrict`` on the saved row) stays as the final word.
     """
-    kinds = scope_kinds(user, type(instance), action)
-    if ScopeKind.ZONE in kinds:
+    # A rule narrowed by "where" cannot be judged on an object in memory: it grants nothing
+    # here, and the database check after saving decides.
+    rules = [r for r in _rules(user, type(instance), action) if not r.get("where")]
+    if any(rule["scope"] == ScopeKind.ZONE for rule in rules):
         return True
     paths = getattr(type(instance), "scope_paths", {})
-    for kind in kinds:
+    for kind in {rule["scope"] for rule in rules}:
         path = paths.get(kind)
         if path is not None and _path_value(instance, path) in user.scope_ids(kind):
             return True

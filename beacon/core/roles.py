@@ -25,7 +25,7 @@ DEFAULT_ROLES = [
         "description": "Sees and keeps the whole zone.",
         "privileged": True,
         "staff": True,
-        "rules": [rule(["registry.*"], ALL, "zone")],
+        "rules": [rule(["registry.*"], ALL, "zone"), rule(["evaluation.*"], ALL, "zone")],
     },
     {
         "code": "park_officer",
@@ -36,6 +36,10 @@ DEFAULT_ROLES = [
             rule(PUBLIC_REFERENCE, VIEW, "zone"),
             rule(["registry.park"], ["change"], "park"),
             rule(REGISTRY_PARK_SCOPED, ALL, "park"),
+            # The zone's schemes and run totals are shared; enterprises' results are not.
+            rule(["evaluation.scheme", "evaluation.evaluationrun"], VIEW, "zone"),
+            rule(["evaluation.evaluationresult"], VIEW, "park"),
+            rule(["evaluation.annualflag"], ALL, "park"),
         ],
     },
     {
@@ -61,7 +65,7 @@ DEFAULT_ROLES = [
         "name": "领导",
         "name_en": "Leader",
         "description": "Reads the whole zone; changes nothing.",
-        "rules": [rule(["registry.*"], VIEW, "zone")],
+        "rules": [rule(["registry.*"], VIEW, "zone"), rule(["evaluation.*"], VIEW, "zone")],
     },
     {
         "code": "enterprise_user",
@@ -78,6 +82,12 @@ DEFAULT_ROLES = [
             },
             rule(["registry.annualfigure"], ["view", "add", "change"], "enterprise"),
             rule(["registry.innovationplatform", "registry.talent"], VIEW, "enterprise"),
+            # Runs that are not official are the administration's working drafts.
+            {
+                **rule(["evaluation.evaluationresult"], VIEW, "enterprise"),
+                "where": {"run__official": True},
+            },
+            rule(["evaluation.annualflag"], VIEW, "enterprise"),
         ],
     },
     {
@@ -112,6 +122,24 @@ DEFAULT_ROLES = [
         ],
     },
 ]
+
+
+def add_app_rules(Role, app_label: str) -> None:
+    """Give the shipped roles an app's rules that they lack (a new app on an old install),
+    keeping whatever else a deployment changed."""
+    prefix = f"{app_label}."
+    for spec in DEFAULT_ROLES:
+        role = Role.objects.filter(code=spec["code"]).first()
+        if role is None:
+            continue
+        missing = [
+            r
+            for r in spec["rules"]
+            if all(m.startswith(prefix) for m in r["models"]) and r not in role.rules
+        ]
+        if missing:
+            role.rules = [*role.rules, *missing]
+            role.save(update_fields=["rules"])
 
 
 def sync_default_roles(Role) -> None:

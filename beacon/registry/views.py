@@ -6,6 +6,7 @@ from django.views import View
 
 from beacon.core.permissions import can, restrict
 from beacon.core.views import generic
+from beacon.core.views.generic import views_for
 
 from . import filtersets, forms, tables
 from .choices import ParcelStatus
@@ -20,48 +21,19 @@ from .models import (
     Zone,
 )
 
-
-class ListView(generic.ObjectListView):
-    """A list that reads the objects its table links to in the same query, not one per row."""
-
-    related: tuple[str, ...] = ()
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        # select_related() without names would follow every foreign key.
-        return queryset.select_related(*self.related) if self.related else queryset
-
-
-def views_for(model, filterset, table, form, related=()):
-    """The standard set of pages of a registry model; ``related`` are the foreign keys its
-    table shows."""
-    attrs = {"model": model}
-    return {
-        "list": type(
-            f"{model.__name__}ListView",
-            (ListView,),
-            {**attrs, "filterset_class": filterset, "table_class": table, "related": related},
-        ),
-        "add": type(
-            f"{model.__name__}AddView", (generic.ObjectEditView,), {**attrs, "form_class": form}
-        ),
-        "import": type(f"{model.__name__}ImportView", (generic.BulkImportView,), attrs),
-        "template": type(f"{model.__name__}TemplateView", (generic.TemplateDownloadView,), attrs),
-        "detail": type(f"{model.__name__}View", (generic.ObjectView,), attrs),
-        "edit": type(
-            f"{model.__name__}EditView", (generic.ObjectEditView,), {**attrs, "form_class": form}
-        ),
-        "delete": type(f"{model.__name__}DeleteView", (generic.ObjectDeleteView,), attrs),
-        "history": type(f"{model.__name__}HistoryView", (generic.ObjectHistoryView,), attrs),
-    }
+# Other stations of the loop add a card to an enterprise's page (its evaluation results,
+# later its leads and policies): functions (enterprise, user) -> (template, context) or None.
+ENTERPRISE_PANELS: list = []
 
 
 class EnterpriseView(generic.ObjectView):
     model = Enterprise
 
     def get_extra_context(self, obj):
-        figures = restrict(obj.figures.all(), self.request.user, "view").order_by("year")
+        user = self.request.user
+        figures = restrict(obj.figures.all(), user, "view").order_by("year")
         return {
+            "panels": [panel for make in ENTERPRISE_PANELS if (panel := make(obj, user))],
             "figures": figures,
             "can_view_figures": can(self.request.user, AnnualFigure, "view"),
             "can_add_figures": can(self.request.user, AnnualFigure, "add"),

@@ -22,3 +22,12 @@ function beaconLine(id, categories, series) {
 function beaconPie(id, data) {
   return beaconChart(id, {tooltip: {trigger: 'item'}, series: [{type: 'pie', radius: ['35%', '70%'], data: data}]});
 }
+// One series of [x, y] points per group (class), both axes numeric; log axes for figures
+// that span orders of magnitude (land from 5 to 3,000 mu).
+function beaconScatter(id, series, xName, yName, log) {
+  const type = log ? 'log' : 'value';
+  return beaconChart(id, {tooltip: {trigger: 'item'},
+    xAxis: {type: type, name: xName, nameLocation: 'middle', nameGap: 28, scale: true},
+    yAxis: {type: type, name: yName, scale: true},
+    series: series.map(s => Object.assign({type: 'scatter', symbolSize: 5, large: true}, s))});
+}

@@ -75,8 +75,10 @@ def test_schema_is_served_as_json_to_anyone(db):
         "innovation-platforms",
         "talents",
     ]
+    routes = [f"registry/{route}" for route in routes]
+    routes += [f"evaluation/{route}" for route in ("schemes", "runs", "results", "facts")]
     assert sorted(paths) == sorted(
-        f"/api/v1/registry/{route}/{detail}" for route in routes for detail in ("", "{id}/")
+        f"/api/v1/{route}/{detail}" for route in routes for detail in ("", "{id}/")
     )
 
 

@@ -14,8 +14,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from beacon.api_urls import router
 from beacon.core.models import ApiToken
-from beacon.registry.api.urls import ROUTES
 from beacon.wsgi import application
 
 config = schemathesis.Config.from_dict(
@@ -33,6 +33,7 @@ config = schemathesis.Config.from_dict(
         },
     }
 )
+VIEWSETS = {prefix: viewset for prefix, viewset, _basename in router.registry}
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=config)
 
 
@@ -43,8 +44,8 @@ def flatmap_path_parameters(context, path_parameters):
     # draws must not depend on the database, which the deletes change between examples.
     if not path_parameters:  # a list operation
         return st.just(path_parameters)
-    route = context.operation.path.split("/")[4]  # /api/v1/registry/<route>/{id}/
-    model = ROUTES[route].queryset.model
+    route = "/".join(context.operation.path.split("/")[3:5])  # /api/v1/<app>/<route>/{id}/
+    model = VIEWSETS[route].queryset.model
 
     def existing(index):
         ids = list(model.objects.order_by("pk").values_list("pk", flat=True)[:20])

@@ -70,3 +70,38 @@ def test_instance_in_scope_follows_the_path_in_memory(zone, users):
     assert not instance_in_scope(officer, figure, "add")
     figure.enterprise = zone["p1_enterprise"]
     assert instance_in_scope(officer, figure, "add")
+
+
+@pytest.mark.django_db
+def test_a_where_rule_narrows_its_scope_and_grants_no_write(zone, users):
+    from beacon.core.models import Role
+
+    role = Role.objects.create(
+        code="high_tech_reader",
+        name="高企查看",
+        name_en="High-tech reader",
+        rules=[
+            {
+                "models": ["registry.enterprise"],
+                "actions": ["view", "change"],
+                "scope": "zone",
+                "where": {"high_tech": True},
+            },
+            {
+                "models": ["registry.enterprise"],
+                "actions": ["view"],
+                "scope": "park",
+                "where": {"above_scale": True},
+            },
+        ],
+    )
+    user = users["park_officer"]  # granted park P1
+    user.role = role
+    others = zone["p1_enterprises"][1:] + zone["p2_enterprises"]
+    Enterprise.objects.filter(pk__in=[e.pk for e in others]).update(high_tech=False)
+    Enterprise.objects.filter(pk=zone["p1_enterprises"][1].pk).update(above_scale=True)
+    Enterprise.objects.filter(pk=zone["p2_enterprise"].pk).update(above_scale=True)
+    # high-tech anywhere, or above designated size in P1; not P2's above-size firm
+    assert set(restrict(Enterprise.objects.all(), user)) == set(zone["p1_enterprises"])
+    assert list(restrict(Enterprise.objects.all(), user, "change")) == [zone["p1_enterprise"]]
+    assert not instance_in_scope(user, zone["p1_enterprise"], "change")

@@ -221,12 +221,18 @@ class ObjectEditView(ObjectPermissionMixin, View):
             return self.model()
         return get_object_or_404(self.restricted("change"), pk=pk)
 
-    def get_form(self, obj, data=None):
+    def form_kwargs(self) -> dict:
+        """Extra arguments for the form (a form that records who saved it takes the user)."""
+        return {}
+
+    def get_form(self, obj, data=None, files=None):
         user = self.request.user
         action = "add" if obj.pk is None else "change"
         # A new object may be started from a link that fills some fields (?enterprise=…).
         initial = self.request.GET.dict() if obj.pk is None else None
-        form = self.form_class(data=data, instance=obj, initial=initial)
+        form = self.form_class(
+            data=data, files=files, instance=obj, initial=initial, **self.form_kwargs()
+        )
         writable = permissions.writable_fields(user, self.model, action)
         for name, field in list(form.fields.items()):
             if writable is not None and name not in writable:
@@ -256,7 +262,7 @@ class ObjectEditView(ObjectPermissionMixin, View):
     def post(self, request, pk=None):
         obj = self.get_object(pk)
         action = "add" if obj.pk is None else "change"
-        form = self.get_form(obj, request.POST)
+        form = self.get_form(obj, request.POST, request.FILES)
         if form.is_valid():
             instance = form.save(commit=False)
             if not permissions.instance_in_scope(request.user, instance, action):
@@ -350,6 +356,37 @@ class TemplateDownloadView(ObjectPermissionMixin, View):
         return response
 
 
+class RelatedListView(ObjectListView):
+    """A list that reads the objects its table links to in the same query, not one per row."""
+
+    related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # select_related() without names would follow every foreign key.
+        return queryset.select_related(*self.related) if self.related else queryset
+
+
+def views_for(model, filterset, table, form, related=()):
+    """The standard set of pages of a model; ``related`` are the foreign keys its
+    table shows."""
+    attrs = {"model": model}
+    return {
+        "list": type(
+            f"{model.__name__}ListView",
+            (RelatedListView,),
+            {**attrs, "filterset_class": filterset, "table_class": table, "related": related},
+        ),
+        "add": type(f"{model.__name__}AddView", (ObjectEditView,), {**attrs, "form_class": form}),
+        "import": type(f"{model.__name__}ImportView", (BulkImportView,), attrs),
+        "template": type(f"{model.__name__}TemplateView", (TemplateDownloadView,), attrs),
+        "detail": type(f"{model.__name__}View", (ObjectView,), attrs),
+        "edit": type(f"{model.__name__}EditView", (ObjectEditView,), {**attrs, "form_class": form}),
+        "delete": type(f"{model.__name__}DeleteView", (ObjectDeleteView,), attrs),
+        "history": type(f"{model.__name__}HistoryView", (ObjectHistoryView,), attrs),
+    }
+
+
 def model_urls(prefix: str, model_name: str, views: dict):
     """One model's pages under ``prefix/``, named ``<model>_list``, ``<model>``, …"""
     from django.urls import path
@@ -379,6 +416,8 @@ __all__ = [
     "ObjectHistoryView",
     "ObjectListView",
     "ObjectView",
+    "RelatedListView",
     "TemplateDownloadView",
     "model_urls",
+    "views_for",
 ]

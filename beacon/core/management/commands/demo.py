@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from beacon.evaluation.demo import build_demo_evaluation
 from beacon.registry.demo import DEMO_PASSWORD, build_demo_zone, demo_accounts, zone_is_empty
 
 from .serve import serve
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         if zone_is_empty():
             self.stdout.write(f"Building the {size} demo zone in {settings.BEACON_HOME} …")
             build_demo_zone(size=size, progress=True)
+            self.stdout.write("Evaluating every year of figures …")
+            build_demo_evaluation()
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, scope in demo_accounts():

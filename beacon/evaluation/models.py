@@ -1,0 +1,241 @@
+"""Per-mu benefit evaluation (亩均效益综合评价): schemes and their versions, frozen runs and
+their results, and the yes/no facts schemes adjust and veto on."""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from beacon.analytics.scheme import Scheme as ParsedScheme
+from beacon.analytics.scheme import parse_scheme
+from beacon.core.models import BeaconModel
+from beacon.registry.models import Enterprise, Park
+from beacon.registry.validators import validate_year
+
+from .choices import FlagKind
+
+
+class Scheme(BeaconModel):
+    """An evaluation scheme, known by its code; its rules are the YAML of its latest version."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("evaluation scheme")
+        verbose_name_plural = _("evaluation schemes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("evaluation:scheme", args=[self.pk])
+
+    @property
+    def current(self) -> "SchemeVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class SchemeVersion(models.Model):
+    """One saved text of a scheme. Versions are never changed: an edit saves the next one,
+    and a run keeps the version it used."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), related_name="versions", on_delete=models.CASCADE
+    )
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("scheme file (YAML)"))
+    comment = models.CharField(_("what changed"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["scheme", "-number"]
+        verbose_name = _("scheme version")
+        verbose_name_plural = _("scheme versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "number"],
+                name="evaluation_schemeversion_number",
+                violation_error_message=_("This scheme already has a version with this number."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} v{self.number}"
+
+    @cached_property
+    def parsed(self) -> ParsedScheme:
+        return parse_scheme(self.text)
+
+
+class EvaluationRun(BeaconModel):
+    """One evaluation of a year's figures by one scheme version, frozen once made.
+
+    A rerun is a new run; a zone marks one run per scheme and year official.
+    """
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), related_name="runs", on_delete=models.PROTECT
+    )
+    version = models.ForeignKey(
+        SchemeVersion,
+        verbose_name=_("scheme version"),
+        related_name="runs",
+        on_delete=models.PROTECT,
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    official = models.BooleanField(_("official"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    enterprises = models.PositiveIntegerField(_("enterprises evaluated"), default=0)
+    rated = models.PositiveIntegerField(_("enterprises rated"), default=0)
+    class_counts = models.JSONField(_("class counts"), default=dict)
+    benchmarks = models.JSONField(_("benchmarks"), default=dict)
+    # per indicator: zone and park mean and median of the value, for the scorecards
+    indicator_summary = models.JSONField(_("indicator summary"), default=dict)
+    # the park results table as computed, rows in rank order
+    park_results = models.JSONField(_("park results"), default=list)
+
+    class Meta:
+        ordering = ["-year", "-pk"]
+        verbose_name = _("evaluation run")
+        verbose_name_plural = _("evaluation runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "year"],
+                condition=Q(official=True),
+                name="evaluation_run_one_official",
+                violation_error_message=_("This scheme already has an official run for this year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} {self.year} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:evaluationrun", args=[self.pk])
+
+
+class EvaluationResult(BeaconModel):
+    """One enterprise's result in a run: values, points, score, class, rank and the reasons.
+
+    Everything but the final class is frozen with the run; a zone administrator may move an
+    enterprise to another class (调档) with a reason, which is logged.
+    """
+
+    run = models.ForeignKey(
+        EvaluationRun, verbose_name=_("run"), related_name="results", on_delete=models.CASCADE
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        related_name="evaluation_results",
+        on_delete=models.PROTECT,
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), related_name="evaluation_results", on_delete=models.PROTECT
+    )
+    rated = models.BooleanField(_("rated"))
+    not_rated_reason = models.CharField(_("why not rated"), max_length=300, blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    # A, B, C, D, or the names a threshold scheme gives its classes
+    evaluated_class = models.CharField(_("class as evaluated"), max_length=20, blank=True)
+    final_class = models.CharField(pgettext_lazy("evaluation", "class"), max_length=20, blank=True)
+    class_change_reason = models.CharField(
+        _("reason for the class change"), max_length=300, blank=True
+    )
+    # {indicator key: value, "<key>_points": points}
+    values = models.JSONField(_("indicator values and points"), default=dict)
+    adjustment_points = models.FloatField(_("adjustment points"), null=True, blank=True)
+    # [{"reason": …, "points": …}] for each adjustment that applied
+    adjustments = models.JSONField(_("adjustments"), default=list)
+    # the figures the scheme computed with, as evaluated (yuan, mu, tce, t, people)
+    figures = models.JSONField(_("figures used"), default=dict)
+    veto_reason = models.CharField(_("veto"), max_length=300, blank=True)
+
+    scope_paths = {"park": "park", "enterprise": "enterprise"}
+
+    class Meta:
+        ordering = ["run", "rank", "enterprise__uscc"]
+        verbose_name = _("evaluation result")
+        verbose_name_plural = _("evaluation results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "enterprise"],
+                name="evaluation_result_run_enterprise",
+                violation_error_message=_("This run already has a result for this enterprise."),
+            )
+        ]
+        indexes = [models.Index(fields=["run", "rated", "rank"], name="evaluation_result_rank")]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.run}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:evaluationresult", args=[self.pk])
+
+    def get_additional_data(self):
+        # Shown in the enterprise's history next to its own changes.
+        return {"enterprise_id": self.enterprise_id}
+
+    @property
+    def class_changed(self) -> bool:
+        return self.final_class != self.evaluated_class
+
+
+class AnnualFlag(BeaconModel):
+    """A yes/no fact about an enterprise in a year, such as a major safety incident, from
+    another department's records; schemes test it by its code."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), related_name="flags", on_delete=models.CASCADE
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    flag = models.CharField(_("fact"), max_length=40, choices=FlagKind.choices)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    scope_paths = {"park": "enterprise__park", "enterprise": "enterprise"}
+
+    class Meta:
+        ordering = ["-year", "enterprise"]
+        verbose_name = _("annual fact")
+        verbose_name_plural = _("annual facts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "flag"],
+                name="evaluation_annualflag_unique",
+                violation_error_message=_("This fact is already recorded for this year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.year} {self.get_flag_display()}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:annualflag", args=[self.pk])
+
+    def get_additional_data(self):
+        return {"enterprise_id": self.enterprise_id}

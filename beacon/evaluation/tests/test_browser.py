@@ -1,0 +1,51 @@
+"""End to end in headless Chromium: run a scheme, read the charts and the park table, open a
+scorecard and change a class with its reason."""
+
+import pytest
+
+from beacon.conftest import PASSWORD
+from beacon.evaluation.models import EvaluationResult, EvaluationRun
+
+from .conftest import hand_zone
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_run_charts_scorecard_and_class_change(page, live_server, zone, users, scheme):
+    enterprises = hand_zone(zone)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "zone_admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/evaluation/runs/add/")
+    page.select_option("#id_scheme", str(scheme.pk))
+    page.fill("#id_year", "2023")
+    page.click("#run-form button[type=submit]")
+    run = EvaluationRun.objects.get()
+    page.wait_for_url(f"{live_server.url}{run.get_absolute_url()}")
+    # every chart drew into its box
+    for chart in ("chart-classes", "chart-scores", "chart-park-classes", "chart-scatter"):
+        page.wait_for_selector(f"#{chart} canvas")
+    assert page.inner_text("#class-counts") == "A 1 · B 1 · C 1 · D 1"
+    parks = page.locator("#park-results tbody tr")
+    assert [parks.nth(i).locator("td").nth(1).inner_text() for i in range(2)] == [
+        str(zone["p1"]),
+        str(zone["p2"]),
+    ]
+
+    result = EvaluationResult.objects.get(run=run, enterprise=enterprises[1])
+    page.goto(f"{live_server.url}{result.get_absolute_url()}")
+    assert page.inner_text("#scorecard-class") == "C"
+    assert "Rank 3 of 4" in page.inner_text("#scorecard-rank")
+    page.click("#change-class")
+    page.select_option("#id_final_class", "B")
+    page.fill("#id_class_change_reason", "补报了研发投入")
+    page.click("#object-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{result.get_absolute_url()}")
+    assert page.inner_text("#scorecard-class") == "B"
+    assert "Class changed from C to B: 补报了研发投入" in page.inner_text("#scorecard-why")

@@ -1,0 +1,129 @@
+"""Time a stored evaluation run on a demo zone, and the pages that read it.
+
+    BEACON_HOME=/tmp/beacon-bench-sqlite python bench/evaluation_run_bench.py
+    BEACON_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/beacon_bench \
+        BEACON_HOME=/tmp/beacon-bench-pg python bench/evaluation_run_bench.py
+
+Uses the zone in the data folder (or database) it is given, building the large demo zone
+first when there is none (``bench/registry_bench.py`` builds the same one). Adds the demo
+scheme if missing, then runs it over the last year of figures ``--repeat`` times, each run
+split into reading the registry into a frame, scoring it (the same function as
+``beacon evaluate --input``) and storing the run with its results; then requests the run's
+page, a scorecard, the PDF and the results export as a zone admin. Prints Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from registry_bench import database, machine  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--home", default=os.environ.get("BEACON_HOME"))
+    parser.add_argument("--repeat", type=int, default=3, help="runs to time")
+    parser.add_argument("--size", choices=["small", "large"], default="large")
+    args = parser.parse_args()
+    if not args.home:
+        parser.error("give the data folder with --home or BEACON_HOME")
+    return args
+
+
+def timed(fn):
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
+
+
+def main() -> None:
+    args = parse_args()
+    os.environ["BEACON_HOME"] = str(Path(args.home).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.BEACON_HOME.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    from django.db import transaction
+    from django.test import Client
+
+    from beacon.analytics.evaluation import evaluate
+    from beacon.core.models import User
+    from beacon.evaluation import services
+    from beacon.evaluation.demo import DEMO_SCHEME, DEMO_SCHEME_CODE
+    from beacon.evaluation.models import EvaluationRun, Scheme
+    from beacon.registry.demo import LAST_YEAR, build_demo_zone, zone_is_empty
+
+    if zone_is_empty():
+        print(f"building the {args.size} demo zone …", file=sys.stderr)
+        build_demo_zone(size=args.size, progress=True)
+    admin = User.objects.get(username="admin")
+    scheme, _created = Scheme.objects.get_or_create(
+        code=DEMO_SCHEME_CODE, defaults={"name": "规上工业企业亩均效益综合评价"}
+    )
+    services.save_version(scheme, DEMO_SCHEME, admin)
+    parsed = services.check_scheme_text(DEMO_SCHEME)
+
+    frame_s, score_s, total_s = [], [], []
+    for _ in range(args.repeat):
+        frame, t = timed(lambda: services.registry_frame(LAST_YEAR, admin))
+        frame_s.append(t)
+        _result, t = timed(lambda f=frame: evaluate(parsed, f))
+        score_s.append(t)
+        run, t = timed(lambda: services.run_evaluation(scheme, LAST_YEAR, admin))
+        total_s.append(t)
+    client = Client(HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    settings.BEACON_MFA_REQUIRED = False  # force_login gives no second factor
+    client.force_login(admin)
+    result = run.results.filter(rated=True).order_by("rank").first()
+    pages = {
+        "run page": run.get_absolute_url(),
+        "results list, this run": f"/evaluation/results/?run={run.pk}",
+        "scorecard": result.get_absolute_url(),
+        "PDF scorecard": f"/evaluation/results/{result.pk}/scorecard.pdf",
+        "results export, XLSX": f"/evaluation/runs/{run.pk}/export/results/?format=xlsx",
+    }
+    page_ms = {}
+    for name, url in pages.items():
+        client.get(url)  # warm-up
+        times = []
+        for _ in range(3):
+            response, t = timed(lambda u=url: client.get(u))
+            assert response.status_code == 200, (url, response.status_code)
+            times.append(t * 1000)
+        page_ms[name] = statistics.median(times)
+
+    print("## Evaluation runs in the application\n")
+    for key, value in {**machine(), **database()}.items():
+        print(f"- {key}: {value}")
+    print(
+        f"\n{run.enterprises:,} enterprises with {LAST_YEAR} figures, {run.rated:,} rated; "
+        f"median of {args.repeat} runs\n"
+    )
+    print("| step | seconds |\n|---|---|")
+    print(f"| registry figures into a frame | {statistics.median(frame_s):.2f} |")
+    print(f"| scoring (`evaluate`, as the CLI) | {statistics.median(score_s):.2f} |")
+    print(
+        f"| whole run: frame, scoring, storing run and results | {statistics.median(total_s):.2f} |"
+    )
+    print("\n| page | median ms |\n|---|---|")
+    for name, ms in page_ms.items():
+        print(f"| {name} | {ms:.0f} |")
+    # The timed runs are the benchmark's own: remove them so the zone stays as it was.
+    with transaction.atomic():
+        EvaluationRun.objects.filter(scheme=scheme, official=False).delete()
+
+
+if __name__ == "__main__":
+    main()

@@ -28,7 +28,8 @@ class SchemeSerializer(ScopedModelSerializer):
 
 class EvaluationRunSerializer(ScopedModelSerializer):
     scheme = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    version = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    # a plain integer: the related field's own range would differ by database in the schema
+    version = serializers.IntegerField(source="version.number", read_only=True)
 
     class Meta:
         model = EvaluationRun

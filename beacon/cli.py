@@ -11,6 +11,10 @@ def main(argv: list[str] | None = None) -> None:
         from beacon.analytics.cli import main as evaluate
 
         sys.exit(evaluate(args[1:]))
+    if args[:2] == ["pipeline", "metrics"]:  # files only, like evaluate: no Django
+        from beacon.analytics.pipeline_cli import main as pipeline_metrics
+
+        sys.exit(pipeline_metrics(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
     from django.core.management import execute_from_command_line
 

@@ -3,10 +3,12 @@
 from rest_framework.routers import DefaultRouter
 
 from beacon.evaluation.api.urls import register as register_evaluation
+from beacon.promotion.api.urls import register as register_promotion
 from beacon.registry.api.urls import register as register_registry
 
 router = DefaultRouter()
 register_registry(router)
 register_evaluation(router)
+register_promotion(router)
 
 urlpatterns = router.urls

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "beacon.core",
     "beacon.registry",
     "beacon.evaluation",
+    "beacon.promotion",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A lead's stage and a stage change's previous stage are one list of stages.
+    "ENUM_NAME_OVERRIDES": {"StageEnum": "beacon.promotion.choices.Stage"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"

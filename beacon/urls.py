@@ -16,6 +16,7 @@ urlpatterns = [
     path("audit/", include("beacon.core.urls")),
     path("registry/", include("beacon.registry.urls")),
     path("evaluation/", include("beacon.evaluation.urls")),
+    path("promotion/", include("beacon.promotion.urls")),
     path("api/v1/", include("beacon.api_urls")),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

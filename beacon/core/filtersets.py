@@ -2,6 +2,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .permissions import restrict
 
 YES_NO_ALL = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -45,3 +49,40 @@ class BaseFilterSet(django_filters.FilterSet):
                 css = "form-check-input"
             widget.attrs.setdefault("class", css)
         return form
+
+
+def id_filter(label, field_name: str) -> django_filters.NumberFilter:
+    """Rows filed under one object, by its id; an id no database column can hold is a 400,
+    not a server error."""
+    return django_filters.NumberFilter(
+        label=label, field_name=field_name, min_value=1, max_value=2**63 - 1
+    )
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeFilter(django_filters.ModelMultipleChoiceFilter):
+    """Related objects chosen by code (``park=P1&park=P2``).
+
+    drf-spectacular cannot follow ``park__code`` plus ``to_field_name`` to a model field and
+    would warn, so the schema type is given here.
+    """
+
+
+def code_filter(model, label, field_name: str, code: str = "code") -> CodeFilter:
+    """Rows filed under objects of ``model`` given by code, among those the user may see."""
+
+    def choices(request):
+        user = getattr(request, "user", None)
+        return restrict(model.objects.all(), user) if user is not None else model.objects.none()
+
+    # django-filter filters on ``field_name=<to_field_name value>``, so the lookup must reach
+    # the code itself: ``park=P1`` would compare the code with the park's id.
+    return CodeFilter(
+        label=label,
+        field_name=f"{field_name}__{code}",
+        to_field_name=code,
+        queryset=choices,
+        # A row has one park (team, scheme), so nothing to de-duplicate; DISTINCT would make
+        # the database compare whole rows on every filtered list and export.
+        distinct=False,
+    )

@@ -25,7 +25,11 @@ DEFAULT_ROLES = [
         "description": "Sees and keeps the whole zone.",
         "privileged": True,
         "staff": True,
-        "rules": [rule(["registry.*"], ALL, "zone"), rule(["evaluation.*"], ALL, "zone")],
+        "rules": [
+            rule(["registry.*"], ALL, "zone"),
+            rule(["evaluation.*"], ALL, "zone"),
+            rule(["promotion.*"], ALL, "zone"),
+        ],
     },
     {
         "code": "park_officer",
@@ -40,6 +44,12 @@ DEFAULT_ROLES = [
             rule(["evaluation.scheme", "evaluation.evaluationrun"], VIEW, "zone"),
             rule(["evaluation.evaluationresult"], VIEW, "park"),
             rule(["evaluation.annualflag"], ALL, "park"),
+            # The leads proposed for their parks, and the parks' entry thresholds.
+            rule(
+                ["promotion.lead", "promotion.stagechange", "promotion.leaddocument"], VIEW, "park"
+            ),
+            rule(["promotion.team", "promotion.parkentryrule"], VIEW, "zone"),
+            rule(["promotion.parkentryrule"], ["add", "change"], "park"),
         ],
     },
     {
@@ -58,6 +68,11 @@ DEFAULT_ROLES = [
                 VIEW,
                 "zone",
             ),
+            rule(["promotion.team", "promotion.parkentryrule"], VIEW, "zone"),
+            # A stage change is added by moving a lead; none is edited or deleted.
+            rule(["promotion.lead", "promotion.activity", "promotion.leaddocument"], ALL, "team"),
+            rule(["promotion.stagechange"], ["view", "add"], "team"),
+            rule(["promotion.promotiontarget"], VIEW, "team"),
         ],
     },
     {
@@ -65,7 +80,11 @@ DEFAULT_ROLES = [
         "name": "领导",
         "name_en": "Leader",
         "description": "Reads the whole zone; changes nothing.",
-        "rules": [rule(["registry.*"], VIEW, "zone"), rule(["evaluation.*"], VIEW, "zone")],
+        "rules": [
+            rule(["registry.*"], VIEW, "zone"),
+            rule(["evaluation.*"], VIEW, "zone"),
+            rule(["promotion.*"], VIEW, "zone"),
+        ],
     },
     {
         "code": "enterprise_user",

@@ -2,35 +2,16 @@ import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from beacon.core.filtersets import BaseFilterSet
-from beacon.core.permissions import restrict
+from beacon.core.filtersets import BaseFilterSet, code_filter, id_filter
 from beacon.registry.filtersets import park_filter
 
 from .choices import EvaluationClass
 from .models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme
 
 
-def scoped_schemes(request):
-    user = getattr(request, "user", None)
-    return restrict(Scheme.objects.all(), user) if user is not None else Scheme.objects.none()
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class SchemeCodeFilter(django_filters.ModelMultipleChoiceFilter):
-    """Schemes chosen by code (typed for the schema, as ``ParkCodeFilter`` is)."""
-
-
 def scheme_filter(field_name="scheme"):
-    return SchemeCodeFilter(
-        label=_("Scheme"),
-        field_name=f"{field_name}__code",
-        to_field_name="code",
-        queryset=scoped_schemes,
-        distinct=False,
-    )
+    return code_filter(Scheme, _("Scheme"), field_name)
 
 
 class SchemeFilterSet(BaseFilterSet):
@@ -52,7 +33,7 @@ class EvaluationRunFilterSet(BaseFilterSet):
 
 class EvaluationResultFilterSet(BaseFilterSet):
     search_fields = ("enterprise__name", "enterprise__uscc")
-    run = django_filters.NumberFilter(label=_("Run"), field_name="run")
+    run = id_filter(_("Run"), "run")
     scheme = scheme_filter("run__scheme")
     year = django_filters.NumberFilter(label=_("Year"), field_name="run__year")
     official = django_filters.BooleanFilter(

@@ -1459,10 +1459,13 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 
 def _describe_grant(grant: ScopeGrant) -> str:
-    model = {"park": Park, "enterprise": Enterprise}.get(grant.kind)
-    obj = model.objects.filter(pk=grant.object_id).first() if model else None
-    if isinstance(obj, Park):
-        return f"park {obj.code} {obj.name}"
-    if obj is not None:
-        return f"enterprise {obj.name}"
-    return f"{grant.kind} #{grant.object_id}"
+    from django.apps import apps
+
+    from beacon.core.scopes import SCOPE_TARGETS
+
+    label, key = SCOPE_TARGETS.get(grant.kind, (None, None))
+    obj = apps.get_model(label).objects.filter(pk=grant.object_id).first() if label else None
+    if obj is None:
+        return f"{grant.kind} #{grant.object_id}"
+    code = "" if key == "uscc" else f"{getattr(obj, key)} "
+    return f"{grant.kind} {code}{obj.name}"

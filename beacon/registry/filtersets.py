@@ -1,10 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from beacon.core.filtersets import BaseFilterSet
-from beacon.core.permissions import restrict
+from beacon.core.filtersets import BaseFilterSet, code_filter
 
 from . import choices
 from .models import (
@@ -19,32 +16,8 @@ from .models import (
 )
 
 
-def scoped_parks(request):
-    user = getattr(request, "user", None)
-    return restrict(Park.objects.all(), user, "view") if user is not None else Park.objects.none()
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class ParkCodeFilter(django_filters.ModelMultipleChoiceFilter):
-    """Parks chosen by code.
-
-    drf-spectacular cannot follow ``park__code`` plus ``to_field_name`` to a model field and
-    would warn, so the schema type is given here.
-    """
-
-
 def park_filter(field_name="park"):
-    # django-filter filters on ``field_name=<to_field_name value>``, so the lookup must reach
-    # the code itself: ``park=P1`` would compare the code with the park's id.
-    return ParkCodeFilter(
-        label=_("Park"),
-        field_name=f"{field_name}__code",
-        to_field_name="code",
-        queryset=scoped_parks,
-        # A row has one park, so nothing to de-duplicate; DISTINCT would make the database
-        # compare whole rows (business scope included) on every filtered list and export.
-        distinct=False,
-    )
+    return code_filter(Park, _("Park"), field_name)
 
 
 class ZoneFilterSet(BaseFilterSet):

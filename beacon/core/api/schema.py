@@ -53,7 +53,10 @@ class BeaconAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for code in ERROR_CODES.get(self.method, ()):
+        codes = ERROR_CODES.get(self.method, ())
+        if "{id}" in self.path and "404" not in codes:
+            codes = (*codes, "404")  # an action on one object (a lead's move) may not find it
+        for code in codes:
             responses.setdefault(
                 code,
                 {

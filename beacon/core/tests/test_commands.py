@@ -50,11 +50,30 @@ class TestCreateUser:
             zone["p1_enterprise"].pk
         }
 
+    def test_promoter_is_a_member_of_its_teams(self, zone):
+        from beacon.promotion.models import Team
+
+        team = Team.objects.create(code="nev", name="新能源汽车招商组")
+        call_command(
+            "createuser",
+            "li",
+            "--role",
+            "promoter",
+            "--team",
+            "nev",
+            "--password",
+            "x-Long-enough-9",
+        )
+        user = User.objects.get(username="li")
+        assert user.scope_ids("team") == {team.pk}
+        assert list(team.members) == [user]
+
     @pytest.mark.parametrize(
         ("args", "message"),
         [
             (["--role", "king"], "unknown role 'king'"),
             (["--role", "park_officer", "--park", "P9"], "unknown park 'P9'"),
+            (["--role", "promoter", "--team", "nobody"], "unknown team 'nobody'"),
         ],
     )
     def test_bad_arguments_are_refused_and_nothing_is_created(self, zone, args, message):

@@ -77,8 +77,11 @@ def test_schema_is_served_as_json_to_anyone(db):
     ]
     routes = [f"registry/{route}" for route in routes]
     routes += [f"evaluation/{route}" for route in ("schemes", "runs", "results", "facts")]
+    promotion = ("teams", "activities", "leads", "stage-history", "entry-rules", "targets")
+    routes += [f"promotion/{route}" for route in promotion]
     assert sorted(paths) == sorted(
-        f"/api/v1/{route}/{detail}" for route in routes for detail in ("", "{id}/")
+        [f"/api/v1/{route}/{detail}" for route in routes for detail in ("", "{id}/")]
+        + ["/api/v1/promotion/leads/{id}/move/"]
     )
 
 

@@ -21,6 +21,13 @@ class Command(BaseCommand):
             "--park", action="append", default=[], metavar="CODE", help="park code (repeatable)"
         )
         parser.add_argument(
+            "--team",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="promotion team code (repeatable): the user is a member and reaches its leads",
+        )
+        parser.add_argument(
             "--enterprise", metavar="USCC", help="the enterprise of an enterprise user"
         )
         parser.add_argument("--email", default="")
@@ -28,7 +35,7 @@ class Command(BaseCommand):
             "--password", help="the password (default: asked for; BEACON_PASSWORD is read too)"
         )
 
-    def handle(self, *args, username, role, park, enterprise, email, password, **options):
+    def handle(self, *args, username, role, park, team, enterprise, email, password, **options):
         import os
 
         try:
@@ -38,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(f"unknown role {role!r}; roles are: {codes}") from None
         if User.objects.filter(username=username).exists():
             raise CommandError(f"user {username!r} already exists")
-        grants = [("park", code) for code in park]
+        grants = [("park", code) for code in park] + [("team", code) for code in team]
         if enterprise:
             grants.append(("enterprise", enterprise))
         resolved = []

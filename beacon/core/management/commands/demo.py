@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from beacon.evaluation.demo import build_demo_evaluation
+from beacon.promotion.demo import build_demo_promotion
 from beacon.registry.demo import DEMO_PASSWORD, build_demo_zone, demo_accounts, zone_is_empty
 
 from .serve import serve
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             build_demo_zone(size=size, progress=True)
             self.stdout.write("Evaluating every year of figures …")
             build_demo_evaluation()
+            self.stdout.write("Teams, activities and leads …")
+            build_demo_promotion(size=size)
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, scope in demo_accounts():

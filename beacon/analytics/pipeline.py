@@ -227,6 +227,7 @@ def metrics(
     by: str | None = None,
     start: date | None = None,
     end: date | None = None,
+    pairs=PAIRS,
 ) -> dict:
     """The pipeline figures of the leads in ``history`` (checked here) that entered ``lead``
     between ``start`` and ``end`` (inclusive; either may be left out), and with ``by``, per
@@ -234,7 +235,7 @@ def metrics(
     if by is not None and leads is None:
         raise PipelineError(f"grouping by {by} needs the leads table")
     checked = check_leads(leads, by) if leads is not None else None
-    return figures(check_history(history), checked, by, start, end)
+    return figures(check_history(history), checked, by, start, end, pairs)
 
 
 def figures(
@@ -243,6 +244,7 @@ def figures(
     by: str | None = None,
     start: date | None = None,
     end: date | None = None,
+    pairs=PAIRS,
 ) -> dict:
     """The figures of a history checked by ``check_history``, and with ``by``, of a leads
     table checked by ``check_leads``::
@@ -252,28 +254,30 @@ def figures(
          "groups": [{"group": value, "leads": ..., ...}]}  # only with ``by``
 
     Groups are sorted by value, the leads without one (missing from ``leads``, or empty
-    there) last, as group None; only groups with selected leads are listed.
+    there) last, as group None; only groups with selected leads are listed. ``pairs`` are
+    the (from, to) stages of ``conversion`` and ``cycle_days``: the command line's, unless
+    a page asks for another pair too.
     """
     if start is not None and end is not None and start > end:
         raise PipelineError(f"the start {start} is after the end {end}")
     table = _selected(_per_lead(history), start, end)
     if by is None:
-        return _summary(table.select(_aggregations()).collect().row(0, named=True))
+        return _summary(table.select(_aggregations(pairs)).collect().row(0, named=True), pairs)
     if leads is None or by not in leads.columns:
         raise PipelineError(f"grouping by {by} needs a leads table with that column")
     # Each lead once, for the whole and for the groups.
     table = table.collect()
-    whole = _summary(table.select(_aggregations()).row(0, named=True))
+    whole = _summary(table.select(_aggregations(pairs)).row(0, named=True), pairs)
     groups = (
         table.lazy()
         .join(leads.lazy().select("lead_id", pl.col(by).alias(_GROUP)), on="lead_id", how="left")
         .group_by(_GROUP)
-        .agg(_aggregations())
+        .agg(_aggregations(pairs))
         .sort(_GROUP, nulls_last=True)
         .collect()
     )
     whole["groups"] = [
-        {"group": row[_GROUP], **_summary(row)} for row in groups.iter_rows(named=True)
+        {"group": row[_GROUP], **_summary(row, pairs)} for row in groups.iter_rows(named=True)
     ]
     return whole
 
@@ -307,12 +311,12 @@ def _selected(table: pl.LazyFrame, start: date | None, end: date | None) -> pl.L
     return table
 
 
-def _aggregations() -> list[pl.Expr]:
+def _aggregations(pairs=PAIRS) -> list[pl.Expr]:
     """Every figure of a set of leads as one aggregation each, named for ``_summary``."""
     exprs = [pl.len().alias("leads")]
     # A lead that reached a stage reached every earlier one.
     exprs += [(pl.col(_FURTHEST) >= i).sum().alias(name) for i, name in enumerate(STAGES)]
-    for x, y in dict.fromkeys(PAIRS):
+    for x, y in dict.fromkeys(pairs):
         days = pl.col(_FIRST[STAGES.index(y)]) - pl.col(_FIRST[STAGES.index(x)])
         # A step dated backwards is left out of the days, not of "reached".
         kept = days.filter(days >= 0)
@@ -326,12 +330,12 @@ def _aggregations() -> list[pl.Expr]:
     return exprs
 
 
-def _summary(row: dict) -> dict:
+def _summary(row: dict, pairs=PAIRS) -> dict:
     """The figures of one set of leads, shaped as ``figures`` returns them."""
     reached = {name: int(row[name]) for name in STAGES}
     conversion = [
         {"from": x, "to": y, "rate": _rounded(reached[y] / reached[x] if reached[x] else None)}
-        for x, y in PAIRS
+        for x, y in pairs
     ]
     cycle_days = [
         {
@@ -340,7 +344,7 @@ def _summary(row: dict) -> dict:
             "count": int(row[f"{x}>{y}:count"]),
             **{what: _rounded(row[f"{x}>{y}:{what}"]) for what in ("mean", "median", "p90")},
         }
-        for x, y in PAIRS
+        for x, y in pairs
     ]
     return {
         "leads": int(row["leads"]),

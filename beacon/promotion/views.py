@@ -375,12 +375,17 @@ class FiguresView(generic.ObjectPermissionMixin, View):
         except ValueError:
             rot_days = ROT_DAYS
             problems.append(_("Days in a stage is a whole number."))
+        # any two stages of the order, besides the command line's pairs
+        pair = (request.GET.get("pair_from"), request.GET.get("pair_to"))
+        pairs = pipeline.PAIRS
+        if all(stage in ORDER for stage in pair) and pair[0] != pair[1]:
+            pairs = tuple(dict.fromkeys((*pipeline.PAIRS, pair)))
         history, table = history_frames(leads)
         try:
-            figures = pipeline.metrics(history, table, by, start, end)
+            figures = pipeline.metrics(history, table, by, start, end, pairs)
         except pipeline.PipelineError as e:
             problems.append(str(e))
-            figures = pipeline.metrics(history.clear(), table.clear(), by)
+            figures = pipeline.metrics(history.clear(), table.clear(), by, pairs=pairs)
         try:
             year = int(request.GET.get("year") or timezone.localdate().year)
         except ValueError:
@@ -422,7 +427,10 @@ class FiguresView(generic.ObjectPermissionMixin, View):
                 "to": request.GET.get("to", ""),
                 "rot_days": rot_days,
                 "year": year,
+                "pair_from": pair[0] or "",
+                "pair_to": pair[1] or "",
             },
+            "stages": [(code, Stage(code).label) for code in ORDER],
             "problems": problems,
             "cycle_rows": cycle_rows,
             "group_rows": group_rows,

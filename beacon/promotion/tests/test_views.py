@@ -1,6 +1,7 @@
 """Promotion pages and API for every role: who sees and works which leads, the board, the
 lead page's claims and routing, imports, and the API's duplicate check and moves."""
 
+import datetime as dt
 import io
 import re
 
@@ -13,6 +14,7 @@ from beacon.core.models import ApiToken
 from beacon.core.testing import csv_upload, read_export
 from beacon.promotion.choices import ClaimStatus, Stage
 from beacon.promotion.models import Activity, Lead, StageChange
+from beacon.promotion.services import move
 
 from .conftest import DAY
 
@@ -281,3 +283,25 @@ def test_documents_are_checked_kept_and_served_in_scope(promo, client_for, setti
     # the promoter of another team cannot attach to this lead
     promo["t1"].leads.update(team=promo["t2"])
     assert client.post(url, {"file": upload("x.pdf", b"%PDF-1")}).status_code == 404
+
+
+def test_the_figures_page_gives_days_between_any_two_stages(promo, client_for, users):
+    move(promo["l1"], Stage.NEGOTIATING, DAY + dt.timedelta(days=6), users["zone_admin"])
+    client = client_for("zone_admin")
+    page = client.get(reverse("promotion:figures"), {"pair_from": "lead", "pair_to": "negotiating"})
+    rows = page.context["figures"]["cycle_days"]
+    # the command line's nine pairs, then the one asked for
+    assert len(rows) == 10
+    assert rows[-1] == {
+        "from": "lead",
+        "to": "negotiating",
+        "count": 1,
+        "mean": 6.0,
+        "median": 6.0,
+        "p90": 6.0,
+    }
+    # a pair already among them is not repeated
+    page = client.get(
+        reverse("promotion:figures"), {"pair_from": "contacted", "pair_to": "negotiating"}
+    )
+    assert len(page.context["figures"]["cycle_days"]) == 9

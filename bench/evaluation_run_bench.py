@@ -60,6 +60,7 @@ def main() -> None:
 
     from beacon.analytics.evaluation import evaluate
     from beacon.core.models import User
+    from beacon.core.versions import save_version
     from beacon.evaluation import services
     from beacon.evaluation.demo import DEMO_SCHEME, DEMO_SCHEME_CODE
     from beacon.evaluation.models import EvaluationRun, Scheme
@@ -72,7 +73,7 @@ def main() -> None:
     scheme, _created = Scheme.objects.get_or_create(
         code=DEMO_SCHEME_CODE, defaults={"name": "规上工业企业亩均效益综合评价"}
     )
-    services.save_version(scheme, DEMO_SCHEME, admin)
+    save_version(scheme, DEMO_SCHEME, admin)
     parsed = services.check_scheme_text(DEMO_SCHEME)
 
     frame_s, score_s, total_s = [], [], []

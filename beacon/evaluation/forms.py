@@ -2,76 +2,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from beacon.analytics.conditions import RuleError
 from beacon.core.forms import StyledModelForm
+from beacon.core.versions import RuleFileFormMixin
 from beacon.registry.forms import enterprise_field
 
 from .choices import EvaluationClass
 from .models import AnnualFlag, EvaluationResult, Scheme
-from .services import check_scheme_text, save_version
-
-MAX_SCHEME_BYTES = 200_000
+from .services import check_scheme_text
 
 
-class SchemeForm(StyledModelForm):
-    """A scheme's name and its rules; saving changed rules saves the next version.
-
-    The rules come from the text box or from an uploaded YAML file, which wins.
-    """
-
-    text = forms.CharField(
-        label=_("scheme file (YAML)"),
-        required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace", "spellcheck": "false"}),
-    )
-    upload = forms.FileField(label=_("or upload a YAML file"), required=False)
-    comment = forms.CharField(label=_("what changed"), max_length=300, required=False)
+class SchemeForm(RuleFileFormMixin, StyledModelForm):
+    """A scheme's name and its rules; saving changed rules saves the next version."""
 
     class Meta:
         model = Scheme
         fields = ["code", "name", "description"]
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        current = self.instance.current if self.instance.pk else None
-        if current is not None:
-            self.fields["text"].initial = current.text
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("upload")
-        text = cleaned.get("text") or ""
-        if upload is not None:
-            if upload.size > MAX_SCHEME_BYTES:
-                self.add_error("upload", _("A scheme file is at most 200 kB."))
-                return cleaned
-            try:
-                text = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                self.add_error("upload", _("The file is not UTF-8 text."))
-                return cleaned
-        text = text.replace("\r\n", "\n")
-        if not text.strip():
-            self.add_error("text", _("Write the scheme or upload its file."))
-            return cleaned
-        try:
-            check_scheme_text(text)
-        except RuleError as e:
-            for line in str(e).splitlines():
-                self.add_error("upload" if upload is not None else "text", line)
-        cleaned["text"] = text
-        return cleaned
-
-    def _save_m2m(self):
-        super()._save_m2m()
-        save_version(
-            self.instance,
-            self.cleaned_data["text"],
-            self.user,
-            self.cleaned_data.get("comment", ""),
-        )
+    def check_text(self, text):
+        check_scheme_text(text)
 
 
 class RunForm(forms.Form):

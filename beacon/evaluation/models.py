@@ -13,13 +13,14 @@ from django.utils.translation import pgettext_lazy
 from beacon.analytics.scheme import Scheme as ParsedScheme
 from beacon.analytics.scheme import parse_scheme
 from beacon.core.models import BeaconModel
+from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Enterprise, Park
 from beacon.registry.validators import validate_year
 
 from .choices import FlagKind
 
 
-class Scheme(BeaconModel):
+class Scheme(VersionedMixin, BeaconModel):
     """An evaluation scheme, known by its code; its rules are the YAML of its latest version."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -37,29 +38,13 @@ class Scheme(BeaconModel):
     def get_absolute_url(self):
         return reverse("evaluation:scheme", args=[self.pk])
 
-    @property
-    def current(self) -> "SchemeVersion | None":
-        return self.versions.order_by("-number").first()
 
-
-class SchemeVersion(models.Model):
+class SchemeVersion(RuleFileVersion):
     """One saved text of a scheme. Versions are never changed: an edit saves the next one,
     and a run keeps the version it used."""
 
     scheme = models.ForeignKey(
         Scheme, verbose_name=_("scheme"), related_name="versions", on_delete=models.CASCADE
-    )
-    number = models.PositiveIntegerField(_("version"))
-    text = models.TextField(_("scheme file (YAML)"))
-    comment = models.CharField(_("what changed"), max_length=300, blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("saved by"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
     )
 
     class Meta:

@@ -72,17 +72,6 @@ def check_scheme_text(text: str) -> ParsedScheme:
     return parsed
 
 
-def save_version(scheme: Scheme, text: str, user, comment: str = "") -> SchemeVersion | None:
-    """Save ``text`` as the scheme's next version; None when it is the current text already."""
-    current = scheme.current
-    if current is not None and current.text == text:
-        return None
-    number = 1 if current is None else current.number + 1
-    return SchemeVersion.objects.create(
-        scheme=scheme, number=number, text=text, comment=comment, created_by=user
-    )
-
-
 def registry_frame(year: int, user) -> pl.DataFrame:
     """One row per enterprise with figures for ``year`` that ``user`` may see (the whole zone
     for the operator's command line, ``user`` None), in the batch file's columns (amounts as

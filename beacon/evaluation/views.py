@@ -14,6 +14,7 @@ from django.views import View
 from beacon.analytics.conditions import RuleError
 from beacon.core.permissions import can, restrict
 from beacon.core.tabular import XLSX_CONTENT_TYPE, write_table
+from beacon.core.versions import VersionDownloadView
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
 from beacon.registry.models import Park
@@ -90,27 +91,8 @@ def trend_data(runs: list[EvaluationRun]) -> dict:
     }
 
 
-class SchemeDownloadView(generic.ObjectPermissionMixin, View):
-    """A scheme version's YAML file, as it was saved (the latest unless ``?version=N``)."""
-
+class SchemeDownloadView(VersionDownloadView):
     model = Scheme
-
-    def get(self, request, pk):
-        scheme = get_object_or_404(self.restricted("view"), pk=pk)
-        versions = scheme.versions.all()
-        number = request.GET.get("version")
-        if number:
-            if not number.isdigit():
-                raise Http404
-            versions = versions.filter(number=int(number))
-        version = versions.order_by("-number").first()
-        if version is None:
-            raise Http404
-        response = HttpResponse(version.text, content_type="application/yaml; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{scheme.code}-v{version.number}.yaml"'
-        )
-        return response
 
 
 def enterprise_panel(enterprise, user):
@@ -123,6 +105,9 @@ def enterprise_panel(enterprise, user):
         .order_by("-run__year", "run__scheme__code")[:20]
     )
     return "evaluation/enterprise_panel.html", {"results": results}
+
+
+# -- runs ----------------------------------------------------------------------------------
 
 
 # -- runs ----------------------------------------------------------------------------------

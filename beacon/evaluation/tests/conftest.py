@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import pytest
 
+from beacon.core.versions import save_version
 from beacon.evaluation.models import Scheme
-from beacon.evaluation.services import save_version
 
 SCHEME = """\
 name: Test scheme

@@ -12,13 +12,13 @@ from django.db import IntegrityError, transaction
 
 from beacon.analytics.cli import main as batch_evaluate
 from beacon.analytics.conditions import RuleError
+from beacon.core.versions import save_version
 from beacon.evaluation.models import AnnualFlag, EvaluationResult, EvaluationRun, SchemeVersion
 from beacon.evaluation.services import (
     FRAME_COLUMNS,
     mark_official,
     registry_frame,
     run_evaluation,
-    save_version,
 )
 
 from .conftest import EXPECTED_2023, SCHEME, hand_zone, make_scheme

@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from beacon.chains.api.urls import register as register_chains
 from beacon.evaluation.api.urls import register as register_evaluation
 from beacon.promotion.api.urls import register as register_promotion
 from beacon.registry.api.urls import register as register_registry
@@ -10,5 +11,6 @@ router = DefaultRouter()
 register_registry(router)
 register_evaluation(router)
 register_promotion(router)
+register_chains(router)
 
 urlpatterns = router.urls

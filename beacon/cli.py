@@ -15,6 +15,11 @@ def main(argv: list[str] | None = None) -> None:
         from beacon.analytics.pipeline_cli import main as pipeline_metrics
 
         sys.exit(pipeline_metrics(args[2:]))
+    if args[:2] in (["chains", "gaps"], ["chains", "target"]) and "--to-pipeline" not in args:
+        # files only: no Django (with --to-pipeline the targets become leads in the database)
+        from beacon.analytics.chains_cli import main as chains
+
+        sys.exit(chains(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
     from django.core.management import execute_from_command_line
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "beacon.registry",
     "beacon.evaluation",
     "beacon.promotion",
+    "beacon.chains",
 ]
 
 MIDDLEWARE = [

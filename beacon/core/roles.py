@@ -29,6 +29,7 @@ DEFAULT_ROLES = [
             rule(["registry.*"], ALL, "zone"),
             rule(["evaluation.*"], ALL, "zone"),
             rule(["promotion.*"], ALL, "zone"),
+            rule(["chains.*"], ALL, "zone"),
         ],
     },
     {
@@ -50,6 +51,9 @@ DEFAULT_ROLES = [
             ),
             rule(["promotion.team", "promotion.parkentryrule"], VIEW, "zone"),
             rule(["promotion.parkentryrule"], ["add", "change"], "park"),
+            rule(["chains.chain", "chains.chainversion"], VIEW, "zone"),
+            # which of their parks' enterprises belong to a link
+            rule(["chains.linkmapping"], ALL, "park"),
         ],
     },
     {
@@ -73,6 +77,12 @@ DEFAULT_ROLES = [
             rule(["promotion.lead", "promotion.activity", "promotion.leaddocument"], ALL, "team"),
             rule(["promotion.stagechange"], ["view", "add"], "team"),
             rule(["promotion.promotiontarget"], VIEW, "team"),
+            # chain gaps and their target lists are where leads come from
+            rule(
+                ["chains.chain", "chains.chainversion", "chains.targetlist", "chains.target"],
+                VIEW,
+                "zone",
+            ),
         ],
     },
     {
@@ -84,6 +94,7 @@ DEFAULT_ROLES = [
             rule(["registry.*"], VIEW, "zone"),
             rule(["evaluation.*"], VIEW, "zone"),
             rule(["promotion.*"], VIEW, "zone"),
+            rule(["chains.*"], VIEW, "zone"),
         ],
     },
     {

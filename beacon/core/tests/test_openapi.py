@@ -79,6 +79,7 @@ def test_schema_is_served_as_json_to_anyone(db):
     routes += [f"evaluation/{route}" for route in ("schemes", "runs", "results", "facts")]
     promotion = ("teams", "activities", "leads", "stage-history", "entry-rules", "targets")
     routes += [f"promotion/{route}" for route in promotion]
+    routes += [f"chains/{route}" for route in ("chains", "target-lists", "targets")]
     assert sorted(paths) == sorted(
         [f"/api/v1/{route}/{detail}" for route in routes for detail in ("", "{id}/")]
         + ["/api/v1/promotion/leads/{id}/move/"]

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from beacon.chains.services import load_templates
+from beacon.core.models import User
 from beacon.evaluation.demo import build_demo_evaluation
 from beacon.promotion.demo import build_demo_promotion
 from beacon.registry.demo import DEMO_PASSWORD, build_demo_zone, demo_accounts, zone_is_empty
@@ -30,6 +32,8 @@ class Command(BaseCommand):
             build_demo_evaluation()
             self.stdout.write("Teams, activities and leads …")
             build_demo_promotion(size=size)
+            self.stdout.write("Industrial chains …")
+            load_templates(User.objects.filter(username="admin").first())
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, scope in demo_accounts():

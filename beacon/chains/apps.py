@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChainsConfig(AppConfig):
+    name = "beacon.chains"
+    label = "chains"
+    verbose_name = _("Industrial chains")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Chain)
+        auditlog.register(models.ChainVersion, exclude_fields=["text"])
+        auditlog.register(models.LinkMapping)
+        auditlog.register(models.TargetList)
+        # Targets are a list's frozen output; what changes later, and is logged, is the lead.
+        auditlog.register(models.Target, include_fields=["lead"])
+
+        from beacon.core.navigation import MenuGroup, MenuItem, register_group
+        from beacon.registry.views import ENTERPRISE_PANELS
+
+        from .views import chain_master_panel
+
+        ENTERPRISE_PANELS.append(chain_master_panel)
+        register_group(
+            MenuGroup(
+                _("Chains"),
+                (
+                    MenuItem(_("Chain maps"), "chains:chain_list", "chains.chain"),
+                    MenuItem(_("Target lists"), "chains:targetlist_list", "chains.targetlist"),
+                ),
+            )
+        )

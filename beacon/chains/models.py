@@ -1,0 +1,169 @@
+"""Industrial chains (产业链): chain files and their versions, users' confirmations of which
+enterprises belong to a link, and target lists of candidate companies for the gaps."""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from beacon.analytics.chains import Chain as ParsedChain
+from beacon.analytics.chains import parse_chain
+from beacon.core.models import BeaconModel, BilingualNameMixin
+from beacon.core.versions import RuleFileVersion, VersionedMixin
+from beacon.registry.models import Enterprise
+
+
+class Chain(VersionedMixin, BilingualNameMixin, BeaconModel):
+    """An industrial chain, known by its key; its links are the YAML of its latest version."""
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("industrial chain")
+        verbose_name_plural = _("industrial chains")
+
+    def get_absolute_url(self):
+        return reverse("chains:chain", args=[self.pk])
+
+    @cached_property
+    def parsed(self) -> ParsedChain | None:
+        current = self.current
+        return None if current is None else parse_chain(current.text)
+
+
+class ChainVersion(RuleFileVersion):
+    """One saved text of a chain; never changed."""
+
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), related_name="versions", on_delete=models.CASCADE
+    )
+
+    class Meta:
+        ordering = ["chain", "-number"]
+        verbose_name = _("chain version")
+        verbose_name_plural = _("chain versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "number"],
+                name="chains_chainversion_number",
+                violation_error_message=_("This chain already has a version with this number."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.chain} v{self.number}"
+
+
+class LinkMapping(BeaconModel):
+    """A user's word on whether an enterprise belongs to a link, over the class and keyword
+    match: ``include`` confirms or adds it, otherwise it is taken out."""
+
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), related_name="mappings", on_delete=models.CASCADE
+    )
+    link = models.CharField(_("link"), max_length=60)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        related_name="link_mappings",
+        on_delete=models.CASCADE,
+    )
+    include = models.BooleanField(_("belongs to the link"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    scope_paths = {"park": "enterprise__park", "enterprise": "enterprise"}
+
+    class Meta:
+        ordering = ["chain", "link", "enterprise"]
+        verbose_name = _("link mapping")
+        verbose_name_plural = _("link mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "link", "enterprise"],
+                name="chains_linkmapping_unique",
+                violation_error_message=_("This enterprise is already mapped for this link."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.chain} {self.link}"
+
+    def get_absolute_url(self):
+        return reverse("chains:link", args=[self.chain_id, self.link])
+
+    def get_additional_data(self):
+        return {"enterprise_id": self.enterprise_id}
+
+
+class TargetList(BeaconModel):
+    """Candidates ranked for a chain's gaps from a large company file, kept as run."""
+
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), related_name="target_lists", on_delete=models.CASCADE
+    )
+    version = models.ForeignKey(
+        ChainVersion, verbose_name=_("chain version"), related_name="+", on_delete=models.PROTECT
+    )
+    candidates = models.CharField(_("candidate file"), max_length=500)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("target list")
+        verbose_name_plural = _("target lists")
+
+    def __str__(self):
+        return f"{self.chain} {self.created:%Y-%m-%d} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("chains:targetlist", args=[self.pk])
+
+
+class Target(BeaconModel):
+    """One candidate company for a gap link, with its score and the reasons; once worked, the
+    lead it became."""
+
+    target_list = models.ForeignKey(
+        TargetList, verbose_name=_("target list"), related_name="targets", on_delete=models.CASCADE
+    )
+    link = models.CharField(_("link"), max_length=60)
+    rank = models.PositiveIntegerField(_("rank"))
+    uscc = models.CharField(_("Unified Social Credit Code"), max_length=18)
+    name = models.CharField(_("name"), max_length=200)
+    province = models.CharField(_("province"), max_length=40, blank=True)
+    city = models.CharField(_("city"), max_length=40, blank=True)
+    industry_code = models.CharField(_("industry code"), max_length=4, blank=True)
+    score = models.FloatField(_("score"))
+    reasons = models.CharField(_("reasons"), max_length=500, blank=True)
+    lead = models.OneToOneField(
+        "promotion.Lead",
+        verbose_name=_("lead"),
+        related_name="chain_target",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["target_list", "link", "rank"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        indexes = [models.Index(fields=["target_list", "link", "rank"], name="chains_target_rank")]
+
+    def __str__(self):
+        return f"{self.name} ({self.link} #{self.rank})"
+
+    def get_absolute_url(self):
+        return self.target_list.get_absolute_url()

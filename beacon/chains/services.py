@@ -1,0 +1,202 @@
+"""Chains over the live registry: which enterprises belong to which link, the gaps, the
+chain masters' missing suppliers, and target lists turned into leads.
+
+The mapping and the ranking are ``beacon.analytics.chains`` and ``targeting``, the
+functions the batch commands call, over frames built here from the registry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from beacon.analytics import chains as engine
+from beacon.analytics import targeting
+from beacon.analytics.conditions import RuleError
+from beacon.core.changelog import acting_as, bulk_create_logged
+from beacon.core.permissions import restrict
+from beacon.promotion.choices import LeadSource, Stage
+from beacon.promotion.models import Lead, StageChange, Team
+from beacon.registry.models import AnnualFigure, Enterprise
+
+from .models import Chain, Target, TargetList
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def known_classes() -> set[str]:
+    return engine.load_known_classes()
+
+
+def check_chain_text(text: str):
+    """Parse a chain for the zone: RuleError names the line."""
+    return engine.parse_chain(text, known_classes())
+
+
+def registry_local(user=None, uscc: str | None = None) -> pl.DataFrame:
+    """The registry's active enterprises ``user`` may see (all for the command line, user
+    None; one with ``uscc``) in the batch file's columns, with their latest output and tax."""
+    enterprises = Enterprise.objects.filter(status="active")
+    figures = AnnualFigure.objects.all()
+    if uscc is not None:
+        enterprises = enterprises.filter(uscc=uscc)
+        figures = figures.filter(enterprise__uscc=uscc)
+    if user is not None:
+        enterprises, figures = restrict(enterprises, user), restrict(figures, user)
+    rows = list(
+        enterprises.order_by("uscc").values_list(
+            "pk", "uscc", "name", "industry__code", "business_scope", "chain_master"
+        )
+    )
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "enterprise_id": pl.Int64,
+            "uscc": pl.String,
+            "name": pl.String,
+            "industry_code": pl.String,
+            "business_scope": pl.String,
+            "chain_master": pl.Boolean,
+        },
+        orient="row",
+    )
+    latest = pl.DataFrame(
+        list(figures.values_list("enterprise_id", "year", "industrial_output", "tax")),
+        schema={
+            "enterprise_id": pl.Int64,
+            "year": pl.Int64,
+            "output": pl.Float64,
+            "tax": pl.Float64,
+        },
+        orient="row",
+        strict=False,
+    )
+    latest = latest.sort("year").group_by("enterprise_id").last().drop("year")
+    return frame.join(latest, on="enterprise_id", how="left")
+
+
+def overrides(chain: Chain) -> pl.DataFrame:
+    rows = list(chain.mappings.values_list("enterprise__uscc", "link", "include"))
+    return pl.DataFrame(
+        rows, schema={"uscc": pl.String, "link": pl.String, "include": pl.Boolean}, orient="row"
+    )
+
+
+def chain_coverage(chain: Chain, user=None) -> dict:
+    """The engine's coverage of ``chain`` over the registry as ``user`` sees it."""
+    return engine.coverage(chain.parsed, registry_local(user), overrides(chain))
+
+
+def excluded_usccs() -> set[str]:
+    """Companies already in the registry or open in the pipeline: not targets."""
+    registry = set(Enterprise.objects.values_list("uscc", flat=True))
+    pipeline = set(
+        Lead.objects.exclude(stage=Stage.DROPPED).exclude(uscc="").values_list("uscc", flat=True)
+    )
+    return registry | pipeline
+
+
+def candidate_files() -> list[Path]:
+    """The candidate company files an administrator has put in the data folder."""
+    folder = Path(settings.BEACON_HOME) / "candidates"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".parquet"))
+
+
+def make_target_list(chain: Chain, candidates: Path, user, **options) -> TargetList:
+    """Rank the candidates for the chain's gaps (the same function as ``beacon chains
+    target``) and keep the list."""
+    version = chain.current
+    if version is None:
+        raise RuleError("the chain has no version")
+    ranked = targeting.rank(
+        chain.parsed,
+        registry_local(None),
+        candidates,
+        exclude=excluded_usccs(),
+        **options,
+    )
+    with transaction.atomic(), acting_as(user):
+        target_list = TargetList.objects.create(
+            chain=chain,
+            version=version,
+            candidates=candidates.name,
+            parameters={k: v for k, v in options.items() if v not in (None, [], ())},
+            made_by=user,
+        )
+        Target.objects.bulk_create(
+            Target(
+                target_list=target_list,
+                link=row["link"],
+                rank=row["rank"],
+                uscc=row["uscc"],
+                name=row["name"],
+                province=row["province"] or "",
+                city=row["city"] or "",
+                industry_code=row["industry_code"] or "",
+                score=row["score"],
+                reasons=(row["reasons"] or "")[:500],
+            )
+            for row in ranked.iter_rows(named=True)
+        )
+    return target_list
+
+
+def to_pipeline(targets, team: Team, user) -> list[Lead]:
+    """Leads for ``targets`` not yet worked, owned by ``team``, source "chain gap"."""
+    today = timezone.localdate()
+    chosen = [t for t in targets if t.lead_id is None]
+    with transaction.atomic(), acting_as(user):
+        leads = bulk_create_logged(
+            Lead,
+            [
+                Lead(
+                    uscc=t.uscc,
+                    company=t.name,
+                    hq_province=t.province,
+                    hq_city=t.city,
+                    chain_link=f"{t.target_list.chain.key}:{t.link}",
+                    project=t.name,
+                    source=LeadSource.CHAIN_GAP,
+                    source_note=str(t.target_list),
+                    team=team,
+                    stage=Stage.LEAD,
+                    stage_date=today,
+                )
+                for t in chosen
+            ],
+        )
+        bulk_create_logged(
+            StageChange,
+            [StageChange(lead=lead, stage=Stage.LEAD, date=today, moved_by=user) for lead in leads],
+        )
+        for target, lead in zip(chosen, leads, strict=True):
+            target.lead = lead
+            target.save(update_fields=["lead", "updated"])
+    return leads
+
+
+def load_templates(user=None) -> list[Chain]:
+    """The chain files shipped with Beacon, as chains (those not there yet)."""
+    from beacon.core.versions import save_version
+
+    made = []
+    for path in sorted(DATA.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        parsed = check_chain_text(text)
+        chain, created = Chain.objects.get_or_create(
+            key=parsed.key,
+            defaults={
+                "name": parsed.name.get("zh", parsed.key),
+                "name_en": parsed.name.get("en", ""),
+            },
+        )
+        if created:
+            save_version(chain, text, user, "template")
+            made.append(chain)
+    return made

@@ -1,0 +1,346 @@
+"""Chains over the live registry: the shipped templates, coverage in each role's scope,
+users' corrections, a chain master's suppliers, target lists turned into leads, and the
+command that does it."""
+
+import csv
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import call_command
+from django.urls import reverse
+
+from beacon.chains import services
+from beacon.chains.models import Chain, LinkMapping, TargetList
+from beacon.core.models import ScopeGrant
+from beacon.core.versions import save_version
+from beacon.promotion.choices import LeadSource
+from beacon.promotion.models import Lead, Team
+from beacon.registry.models import IndustryClass
+from beacon.registry.tests.factories import make_uscc
+
+# The conftest zone's four enterprises are class 3841 with "锂离子电池、动力电池系统的研发、生产
+# 和销售" as business scope: all are in "cells" (class) and "packs" (keyword), none in
+# "vehicles".
+CHAIN = """\
+key: mini
+name: {zh: 迷你电池链, en: Mini battery chain}
+thresholds: {strong: 3, weak: 1}
+links:
+  - key: cells
+    name: {zh: 电芯, en: Cells}
+    segment: upstream
+    industry_classes: ["3841"]
+    keywords: ["电芯"]
+    supplies: [packs]
+  - key: packs
+    name: {zh: 电池包, en: Packs}
+    segment: midstream
+    industry_classes: []
+    keywords: ["电池系统"]
+    supplies: [vehicles]
+  - key: vehicles
+    name: {zh: 整车, en: Vehicles}
+    segment: downstream
+    industry_classes: ["3612"]
+    keywords: ["新能源汽车整车"]
+    supplies: []
+"""
+
+
+@pytest.fixture
+def chain(db):
+    chain = Chain.objects.create(key="mini", name="迷你电池链")
+    save_version(chain, CHAIN, None)
+    return chain
+
+
+def statuses(page) -> dict:
+    return {row["key"]: (row["status"], row["enterprises"]) for row in page.context["rows"]}
+
+
+def test_the_shipped_templates_load_and_check(db):
+    made = services.load_templates()
+    assert sorted(c.key for c in made) == [
+        "biomedicine",
+        "electronics",
+        "energy_storage",
+        "marine_equipment",
+        "nev",
+        "robotics",
+    ]
+    for chain in made:
+        assert 8 <= len(chain.parsed.links) <= 20
+        assert chain.current.number == 1
+    assert services.load_templates() == []  # a second load adds nothing
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (
+            "zone_admin",
+            {"cells": ("strong", 4), "packs": ("strong", 4), "vehicles": ("missing", 0)},
+        ),
+        ("park_officer", {"cells": ("weak", 2), "packs": ("weak", 2), "vehicles": ("missing", 0)}),
+        ("leader", {"cells": ("strong", 4), "packs": ("strong", 4), "vehicles": ("missing", 0)}),
+    ],
+)
+def test_the_map_is_computed_from_the_registry_in_scope(zone, chain, client_for, role, expected):
+    page = client_for(role).get(chain.get_absolute_url())
+    assert page.status_code == 200
+    assert statuses(page) == expected
+    assert [row["key"] for row in page.context["gaps"]] == [
+        key for key, (status, _n) in expected.items() if status != "strong"
+    ]
+    nodes = {n["id"]: n["itemStyle"]["color"] for n in page.context["graph"]["nodes"]}
+    assert nodes["vehicles"] == "#d63939"
+
+
+@pytest.mark.parametrize("role", ["enterprise_user", "auditor", "system_admin"])
+def test_roles_without_chains_see_none(chain, client_for, role):
+    assert client_for(role).get(chain.get_absolute_url()).status_code == 404
+
+
+def test_a_correction_is_recorded_and_counts(zone, chain, client_for, users):
+    url = reverse("chains:link", args=[chain.pk, "cells"])
+    out, vehicle = zone["p1_enterprises"][1], zone["p2_enterprise"]
+    client = client_for("zone_admin")
+    client.post(url, {"enterprise": out.uscc, "include": "no", "reason": "只做电池包"})
+    client.post(
+        reverse("chains:link", args=[chain.pk, "vehicles"]),
+        {"enterprise": vehicle.uscc, "include": "yes", "reason": "整车项目已投产"},
+    )
+    page = client.get(chain.get_absolute_url())
+    assert statuses(page)["cells"] == ("strong", 3)
+    assert statuses(page)["vehicles"] == ("weak", 1)
+    mapping = LinkMapping.objects.get(link="cells")
+    assert LogEntry.objects.get_for_object(mapping).get().actor == users["zone_admin"]
+    link = client.get(url)
+    assert [m["uscc"] for m in link.context["members"]] == sorted(
+        e.uscc for e in zone["p1_enterprises"][:1] + zone["p2_enterprises"]
+    )
+    assert link.context["members"][0]["why"] == "industry class"
+    # a park officer corrects their own park's enterprises only
+    officer = client_for("park_officer")
+    officer.post(url, {"enterprise": vehicle.uscc, "include": "no"})
+    assert not LinkMapping.objects.filter(enterprise=vehicle, link="cells").exists()
+
+
+def test_a_chain_master_sees_its_suppliers_and_what_they_lack(zone, chain, client_for):
+    master = zone["p1_enterprise"]
+    master.industry = IndustryClass.objects.get(code="3612")
+    master.business_scope = "新能源汽车整车制造"
+    master.chain_master = True
+    master.save()
+    page = client_for("zone_admin").get(master.get_absolute_url())
+    html = page.content.decode()
+    (panel,) = [p for t, p in page.context["panels"] if t == "chains/chain_master_panel.html"]
+    (item,) = panel["chains"]
+    assert item["own"] == ["Vehicles"]
+    assert item["supplier_count"] == 3  # the other three, all in "packs"
+    assert item["missing"] == []
+    assert "Chain master in 迷你电池链" in html
+
+
+def candidates(path, *rows):
+    fields = [
+        "uscc",
+        "name",
+        "province",
+        "city",
+        "industry_code",
+        "business_scope",
+        "registered_capital",
+        "founded",
+        "high_tech",
+        "listed",
+    ]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**dict.fromkeys(fields, ""), **row})
+    return path
+
+
+@pytest.fixture
+def candidate_file(zone, settings, tmp_path):
+    settings.BEACON_HOME = tmp_path
+    (tmp_path / "candidates").mkdir()
+    return candidates(
+        tmp_path / "candidates" / "companies.csv",
+        {
+            "uscc": make_uscc(810001),
+            "name": "广州远航新能源汽车有限公司",
+            "province": "广东省",
+            "city": "广州市",
+            "industry_code": "3612",
+            "business_scope": "新能源汽车整车制造",
+            "registered_capital": "500000000",
+            "founded": "2015-01-01",
+            "high_tech": "1",
+            "listed": "1",
+        },
+        {
+            "uscc": make_uscc(810002),
+            "name": "合肥星驰汽车有限公司",
+            "province": "安徽省",
+            "city": "合肥市",
+            "industry_code": "3612",
+            "business_scope": "汽车制造",
+            "registered_capital": "80000000",
+            "founded": "2019-05-01",
+            "high_tech": "0",
+            "listed": "0",
+        },
+        # already in the pipeline: left out
+        {
+            "uscc": make_uscc(810003),
+            "name": "深圳已洽谈汽车有限公司",
+            "province": "广东省",
+            "city": "深圳市",
+            "industry_code": "3612",
+            "business_scope": "新能源汽车整车",
+            "registered_capital": "90000000",
+            "founded": "2018-01-01",
+            "high_tech": "0",
+            "listed": "0",
+        },
+        # an existing enterprise of the zone: left out
+        {
+            "uscc": zone["p1_enterprise"].uscc,
+            "name": "本区企业",
+            "province": "广东省",
+            "city": "肇庆市",
+            "industry_code": "3612",
+            "business_scope": "新能源汽车整车",
+            "registered_capital": "1",
+            "founded": "2018-01-01",
+            "high_tech": "0",
+            "listed": "0",
+        },
+    )
+
+
+def test_targets_become_leads_and_the_gap_page_follows_them(
+    zone, chain, users, client_for, candidate_file
+):
+    team = Team.objects.create(code="t1", name="整车招商组")
+    ScopeGrant.objects.create(user=users["promoter"], kind="team", object_id=team.pk)
+    Lead.objects.create(
+        company="深圳已洽谈汽车有限公司",
+        uscc=make_uscc(810003),
+        project="整车",
+        team=team,
+        stage_date="2024-01-01",
+    )
+    client = client_for("zone_admin")
+    response = client.post(
+        reverse("chains:targetlist_add"),
+        {"chain": chain.pk, "candidates": "companies.csv", "top": 10, "home_province": "广东省"},
+    )
+    target_list = TargetList.objects.get()
+    assert response.status_code == 302 and response.url == target_list.get_absolute_url()
+    targets = list(target_list.targets.order_by("rank"))
+    assert [(t.link, t.rank, t.name) for t in targets] == [
+        ("vehicles", 1, "广州远航新能源汽车有限公司"),
+        ("vehicles", 2, "合肥星驰汽车有限公司"),
+    ]
+    assert targets[0].score > targets[1].score and targets[0].reasons
+    promoter = client_for("promoter")
+    to_pipeline = reverse("chains:to_pipeline", args=[target_list.pk])
+    other = Team.objects.create(code="t2", name="其他组")
+    assert promoter.post(to_pipeline, {"team": "t2", "target": [targets[0].pk]}).status_code == 404
+    promoter.post(to_pipeline, {"team": "t1", "target": [targets[0].pk]})
+    lead = Lead.objects.get(uscc=targets[0].uscc)
+    assert (lead.team, lead.source, lead.chain_link, lead.stage) == (
+        team,
+        LeadSource.CHAIN_GAP,
+        "mini:vehicles",
+        "lead",
+    )
+    assert list(lead.stage_changes.values_list("stage", flat=True)) == ["lead"]
+    link = client.get(reverse("chains:link", args=[chain.pk, "vehicles"]))
+    assert link.context["target_progress"] == {
+        "targets": 2,
+        "leads": 1,
+        "signed": 0,
+        "enterprises": 0,
+    }
+    assert other.leads.count() == 0
+
+
+def test_the_command_makes_targets_leads(zone, chain, users, candidate_file, tmp_path, capsys):
+    Team.objects.create(code="t1", name="整车招商组")
+    out = tmp_path / "targets.csv"
+    call_command(
+        "chains",
+        "target",
+        "--chain",
+        "mini",
+        "--candidates",
+        str(candidate_file),
+        "--to-pipeline",
+        "t1",
+        "--out",
+        str(out),
+    )
+    assert "3 targets for mini; 3 leads made for team t1" in capsys.readouterr().out
+    assert Lead.objects.filter(source=LeadSource.CHAIN_GAP).count() == 3
+    with open(out, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == [
+        "link",
+        "rank",
+        "uscc",
+        "name",
+        "province",
+        "city",
+        "industry_code",
+        "score",
+        "reasons",
+    ]
+    # the second run finds them in the pipeline now
+    call_command(
+        "chains",
+        "target",
+        "--chain",
+        "mini",
+        "--candidates",
+        str(candidate_file),
+        "--to-pipeline",
+        "t1",
+    )
+    assert "0 targets for mini; 0 leads made" in capsys.readouterr().out
+
+
+def test_a_chain_file_is_checked_when_saved(db, client_for):
+    client = client_for("zone_admin")
+    add = reverse("chains:chain_add")
+    broken = CHAIN.replace("supplies: [vehicles]", "supplies: [trucks]")
+    response = client.post(add, {"key": "mini", "name": "迷你", "text": broken})
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["text"]
+    assert "trucks" in error
+    wrong_key = client.post(add, {"key": "other", "name": "迷你", "text": CHAIN})
+    assert wrong_key.context["form"].errors["text"] == [
+        "The file's key is mini, the chain's other."
+    ]
+    client.post(add, {"key": "mini", "name": "迷你", "text": CHAIN})
+    assert Chain.objects.get().current.text == CHAIN
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("promoter", 200), ("leader", 200), ("enterprise_user", 403)]
+)
+def test_the_api_reads_chains_for_the_roles_that_may(chain, users, role, status):
+    from django.test import Client
+
+    from beacon.core.models import ApiToken
+
+    _token, key = ApiToken.issue(users[role])
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/chains/chains/")
+    assert response.status_code == status
+    if status == 200:
+        (row,) = response.json()["results"]
+        assert (row["key"], row["version"], row["text"]) == ("mini", 1, CHAIN)

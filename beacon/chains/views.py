@@ -1,0 +1,395 @@
+"""Chain maps computed from the live registry, a link's enterprises with users' overrides,
+chain masters' missing suppliers, and target lists for the gaps that become leads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views import View
+
+from beacon.analytics import chains as engine
+from beacon.analytics.conditions import RuleError
+from beacon.core.permissions import can, instance_in_scope, restrict
+from beacon.core.versions import VersionDownloadView
+from beacon.core.views import generic
+from beacon.core.views.generic import views_for
+from beacon.promotion.choices import ORDER, Stage
+from beacon.promotion.models import Lead, Team
+from beacon.registry.models import Enterprise
+
+from . import filtersets, forms, services, tables
+from .models import Chain, LinkMapping, Target, TargetList
+
+STATUS_COLOURS = {"strong": "#2fb344", "weak": "#f59f00", "missing": "#d63939"}
+STATUS_LABELS = {
+    "strong": gettext_lazy("strong"),
+    "weak": gettext_lazy("weak"),
+    "missing": gettext_lazy("missing"),
+}
+SEGMENT_LABELS = {
+    "upstream": gettext_lazy("upstream"),
+    "midstream": gettext_lazy("midstream"),
+    "downstream": gettext_lazy("downstream"),
+}
+SEGMENTS = ("upstream", "midstream", "downstream")
+SUPPLIERS_SHOWN = 20
+
+
+def label(name: dict) -> str:
+    if get_language() == "en":
+        return name.get("en") or name.get("zh") or ""
+    return name.get("zh") or name.get("en") or ""
+
+
+class ChainEditView(generic.ObjectEditView):
+    model = Chain
+    form_class = forms.ChainForm
+
+    def form_kwargs(self):
+        return {"user": self.request.user}
+
+
+class ChainDownloadView(VersionDownloadView):
+    model = Chain
+
+
+def link_table(chain: Chain, coverage: dict) -> list[dict]:
+    """One row per link in chain order, with its name, segment and coverage figures."""
+    by_key = {row["key"]: row for row in coverage["links"]}
+    return [
+        {
+            **by_key[link.key],
+            "name": label(link.name),
+            "segment": link.segment,
+            "segment_label": SEGMENT_LABELS.get(link.segment, link.segment),
+            "status_label": STATUS_LABELS[by_key[link.key]["status"]],
+            "supplies": list(link.supplies),
+            "url": reverse("chains:link", args=[chain.pk, link.key]),
+        }
+        for link in chain.parsed.links
+    ]
+
+
+def graph(rows: list[dict]) -> dict:
+    """ECharts graph: links in columns by segment, edges along ``supplies``, coloured by
+    status."""
+    per_segment: dict[str, int] = {}
+    nodes = []
+    for row in rows:
+        column = SEGMENTS.index(row["segment"]) if row["segment"] in SEGMENTS else 1
+        place = per_segment.get(row["segment"], 0)
+        per_segment[row["segment"]] = place + 1
+        nodes.append(
+            {
+                "id": row["key"],
+                "name": row["name"],
+                "x": column * 320,
+                "y": place * 70,
+                "value": row["enterprises"],
+                "url": row["url"],
+                "itemStyle": {"color": STATUS_COLOURS.get(row["status"], "#999")},
+                "label": {"show": True},
+                "symbolSize": 18 + min(row["enterprises"], 30),
+            }
+        )
+    edges = [{"source": row["key"], "target": to} for row in rows for to in row["supplies"]]
+    return {"nodes": nodes, "edges": edges}
+
+
+class ChainView(generic.ObjectView):
+    model = Chain
+
+    def get_extra_context(self, chain):
+        user = self.request.user
+        if chain.parsed is None:
+            return {"rows": []}
+        coverage = services.chain_coverage(chain, user)
+        rows = link_table(chain, coverage)
+        target_lists = restrict(chain.target_lists.all(), user)
+        return {
+            "rows": rows,
+            "coverage": coverage,
+            "gaps": [row for row in rows if row["status"] != "strong"],
+            "graph": graph(rows),
+            "legend": [(s, colour, STATUS_LABELS[s]) for s, colour in STATUS_COLOURS.items()],
+            "coverage_percent": 100 * coverage["coverage"],
+            "segments": segment_output(rows),
+            "versions": chain.versions.select_related("created_by"),
+            "current": chain.current,
+            "target_lists": target_lists[:10],
+            "can_target": can(user, TargetList, "add"),
+        }
+
+
+def segment_output(rows) -> list[dict]:
+    totals = {s: {"segment": s, "output": 0.0, "enterprises": 0} for s in SEGMENTS}
+    for row in rows:
+        total = totals.setdefault(row["segment"], {"segment": row["segment"], "output": 0.0})
+        total["output"] += row.get("output") or 0
+    return list(totals.values())
+
+
+class LinkView(generic.ObjectPermissionMixin, View):
+    """A link's local enterprises (by class, keyword or a user's word), the users' overrides,
+    and the gap's targets and what became of them."""
+
+    model = Chain
+
+    def get(self, request, pk, key):
+        chain = get_object_or_404(self.restricted("view"), pk=pk)
+        link = next((link for link in chain.parsed.links if link.key == key), None)
+        if link is None:
+            raise Http404
+        user = request.user
+        coverage = services.chain_coverage(chain, user)
+        row = next(r for r in coverage["links"] if r["key"] == key)
+        members = [m for m in coverage["members"] if m["link"] == key]
+        enterprises = {
+            e.uscc: e
+            for e in restrict(Enterprise.objects.all(), user).filter(
+                uscc__in=[m["uscc"] for m in members]
+            )
+        }
+        targets = (
+            Target.objects.filter(target_list__chain=chain, link=key)
+            .select_related("lead", "lead__enterprise", "target_list")
+            .order_by("-target_list__created", "rank")[:100]
+            if can(user, Target, "view")
+            else []
+        )
+        context = {
+            **self.base_context(),
+            "object": chain,
+            "link": link,
+            "link_name": label(link.name),
+            "row": row,
+            "members": [
+                {**m, "enterprise": enterprises.get(m["uscc"]), "why": why(m)} for m in members
+            ],
+            "mappings": restrict(chain.mappings.filter(link=key), user).select_related(
+                "enterprise"
+            ),
+            "can_map": can(user, LinkMapping, "add"),
+            "map_form": forms.LinkMappingForm(),
+            "targets": targets,
+            "target_progress": target_progress(targets),
+        }
+        return render(request, "chains/link.html", context)
+
+    def post(self, request, pk, key):
+        """A user's word on an enterprise and this link (recorded)."""
+        chain = get_object_or_404(self.restricted("view"), pk=pk)
+        if key not in {link.key for link in chain.parsed.links} or not can(
+            request.user, LinkMapping, "add"
+        ):
+            raise Http404
+        form = forms.LinkMappingForm(request.POST)
+        form.fields["enterprise"].queryset = restrict(
+            Enterprise.objects.all(), request.user, "view"
+        )
+        if form.is_valid():
+            mapping, _created = LinkMapping.objects.update_or_create(
+                chain=chain,
+                link=key,
+                enterprise=form.cleaned_data["enterprise"],
+                defaults={
+                    "include": form.cleaned_data["include"] == "yes",
+                    "reason": form.cleaned_data["reason"],
+                },
+            )
+            if not restrict(LinkMapping.objects.filter(pk=mapping.pk), request.user, "change"):
+                mapping.delete()
+                raise Http404
+            messages.success(
+                request, _("Recorded for %(enterprise)s.") % {"enterprise": mapping.enterprise}
+            )
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return redirect("chains:link", pk=chain.pk, key=key)
+
+
+def why(member: dict) -> str:
+    """How an enterprise came to be in a link: its class, keywords, or a user's word."""
+    reasons = []
+    if member["by_class"]:
+        reasons.append(_("industry class"))
+    if member["keywords"]:
+        reasons.append(_("keywords: %(words)s") % {"words": "、".join(member["keywords"])})
+    if member["override"]:
+        reasons.append(_("added by a user"))
+    return "; ".join(reasons)
+
+
+def target_progress(targets) -> dict:
+    """How far a gap's targets have gone: leads, signed projects, enterprises."""
+    signed = set(ORDER[ORDER.index(Stage.SIGNED) :])
+    leads = [t.lead for t in targets if t.lead_id]
+    return {
+        "targets": len(targets),
+        "leads": len(leads),
+        "signed": sum(1 for lead in leads if lead.stage in signed),
+        "enterprises": sum(1 for lead in leads if lead.enterprise_id),
+    }
+
+
+def chain_master_panel(enterprise, user):
+    """For a chain master: its local suppliers and the links its suppliers are missing."""
+    if not enterprise.chain_master or not can(user, Chain, "view"):
+        return None
+    local = None
+    chains = []
+    for chain in restrict(Chain.objects.all(), user):
+        if chain.parsed is None:
+            continue
+        # its own links first, from its row alone: most chains are not its own
+        mine = services.registry_local(user, uscc=enterprise.uscc)
+        own = set(
+            engine.membership(chain.parsed, engine.check_local(mine), services.overrides(chain))[
+                "link"
+            ]
+        )
+        if not own:
+            continue
+        local = services.registry_local(user) if local is None else local
+        coverage = engine.coverage(chain.parsed, local, services.overrides(chain))
+        links = {link.key: link for link in chain.parsed.links}
+        status = {row["key"]: row["status"] for row in coverage["links"]}
+        supplying = {link.key for link in chain.parsed.links if own & set(link.supplies)}
+        codes = {
+            m["uscc"]
+            for m in coverage["members"]
+            if m["link"] in supplying and m["uscc"] != enterprise.uscc
+        }
+        suppliers = restrict(Enterprise.objects.filter(uscc__in=codes), user).order_by("name")
+        chains.append(
+            {
+                "chain": chain,
+                "own": [label(links[key].name) for key in sorted(own)],
+                "supplier_count": suppliers.count(),
+                "suppliers": list(suppliers[:SUPPLIERS_SHOWN]),
+                "missing": [
+                    {
+                        "name": label(links[key].name),
+                        "status": STATUS_LABELS[status[key]],
+                        "url": reverse("chains:link", args=[chain.pk, key]),
+                    }
+                    for key in links
+                    if key in supplying and status[key] != "strong"
+                ],
+            }
+        )
+    if not chains:
+        return None
+    return "chains/chain_master_panel.html", {"chains": chains}
+
+
+class TargetListCreateView(generic.ObjectPermissionMixin, View):
+    """Rank a candidate file in the data folder for a chain's gaps."""
+
+    model = TargetList
+
+    def form(self, data=None):
+        form = forms.TargetListForm(data, files=services.candidate_files())
+        form.fields["chain"].queryset = restrict(Chain.objects.all(), self.request.user)
+        form.initial["chain"] = self.request.GET.get("chain")
+        return form
+
+    def get(self, request):
+        self.require("add")
+        return render(
+            request, "chains/targetlist_add.html", {**self.base_context(), "form": self.form()}
+        )
+
+    def post(self, request):
+        self.require("add")
+        form = self.form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                target_list = services.make_target_list(
+                    data["chain"],
+                    data["candidates"],
+                    request.user,
+                    top=data["top"],
+                    exclude_provinces=data["exclude_provinces"],
+                    home_province=data["home_province"] or None,
+                    home_city=data["home_city"] or None,
+                )
+            except (RuleError, ValueError) as e:
+                form.add_error(None, str(e))
+            else:
+                return redirect(target_list.get_absolute_url())
+        context = {**self.base_context(), "form": form}
+        return render(request, "chains/targetlist_add.html", context, status=400)
+
+
+class TargetListView(generic.ObjectView):
+    model = TargetList
+
+    def get_extra_context(self, target_list):
+        user = self.request.user
+        chain = target_list.chain
+        names = {link.key: label(link.name) for link in chain.parsed.links}
+        targets = target_list.targets.select_related("lead").order_by("link", "rank")
+        groups: dict[str, list] = {}
+        for target in targets:
+            groups.setdefault(target.link, []).append(target)
+        return {
+            "groups": [(key, names.get(key, key), groups[key]) for key in names if key in groups],
+            "teams": restrict(Team.objects.all(), user, "view"),
+            "can_lead": can(user, Lead, "add"),
+        }
+
+
+class ToPipelineView(generic.ObjectPermissionMixin, View):
+    """The chosen targets become leads of a team, source "chain gap"."""
+
+    model = TargetList
+
+    def post(self, request, pk):
+        target_list = get_object_or_404(self.restricted("view"), pk=pk)
+        team = get_object_or_404(
+            restrict(Team.objects.all(), request.user, "view"), code=request.POST.get("team", "")
+        )
+        probe = Lead(team=team)
+        if not can(request.user, Lead, "add") or not instance_in_scope(request.user, probe, "add"):
+            raise Http404
+        ids = [int(i) for i in request.POST.getlist("target") if i.isdigit()]
+        targets = list(target_list.targets.filter(pk__in=ids).select_related("target_list__chain"))
+        leads = services.to_pipeline(targets, team, request.user)
+        messages.success(
+            request, _("%(n)s leads made for %(team)s.") % {"n": len(leads), "team": team}
+        )
+        return redirect(target_list.get_absolute_url())
+
+
+CHAIN = {
+    **views_for(Chain, filtersets.ChainFilterSet, tables.ChainTable, forms.ChainForm),
+    "add": ChainEditView,
+    "edit": ChainEditView,
+    "detail": ChainView,
+}
+for page in ("import", "template"):
+    CHAIN.pop(page)
+
+TARGET_LIST = {
+    **{
+        key: view
+        for key, view in views_for(
+            TargetList,
+            filtersets.TargetListFilterSet,
+            tables.TargetListTable,
+            None,
+            related=("chain",),
+        ).items()
+        if key in ("list", "delete", "history")
+    },
+    "add": TargetListCreateView,
+    "detail": TargetListView,
+}

@@ -34,9 +34,12 @@ def read_table(path: Path) -> pl.DataFrame:
     if suffix == ".csv":
         return pl.read_csv(path, infer_schema_length=10_000, try_parse_dates=False)
     if suffix == ".xlsx":
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineError, CalamineWorkbook
 
-        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        try:
+            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        except CalamineError as e:
+            raise RuleError(f"not a readable XLSX file: {e}") from None
         if not rows:
             raise RuleError(f"{path}: the file is empty")
         header, body = [str(h).strip() for h in rows[0]], rows[1:]

@@ -252,3 +252,12 @@ def test_no_file_of_either_kind_on_error(files):
     assert done.returncode == 1
     assert done.stderr.startswith("no/such/folder/parks.csv: ")
     assert not (files / "out.csv").exists()
+
+
+def test_a_file_that_is_not_xlsx_is_named_not_a_traceback(files):
+    (files / "in.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    done = evaluate(files, "--scheme", "scheme.yaml", "--input", "in.xlsx", "--output", "out.csv")
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("in.xlsx: not a readable XLSX file: ")
+    assert not (files / "out.csv").exists()

@@ -484,6 +484,8 @@ def number(name: str, dtype: pl.DataType) -> list[pl.Expr]:
     """The column as Float64 (text with thousands separators too; empty is missing) and
     ``__bad_<name>``: text that is not a number."""
     col = pl.col(name)
+    if dtype.is_float():
+        return [col.cast(pl.Float64).fill_nan(None), pl.lit(False).alias(f"__bad_{name}")]
     if dtype.is_numeric() or dtype == pl.Null:
         return [col.cast(pl.Float64), pl.lit(False).alias(f"__bad_{name}")]
     raw = col.cast(pl.String).str.strip_chars().str.replace_all(",", "", literal=True)

@@ -164,10 +164,15 @@ def target_command(args) -> int:
         best = "" if gap["top_score"] is None else f", top score {gap['top_score']}"
         print(
             f"{gap['link']}: {gap['status']} ({gap['enterprises']} local), "
-            f"{gap['candidates']:,} matching candidates, {gap['targets']} targets{best}"
+            f"{_count(gap['candidates'], 'matching candidate')}, "
+            f"{_count(gap['targets'], 'target')}{best}"
         )
-    print(f"{done.table.height:,} targets in {args.out}")
+    print(f"{_count(done.table.height, 'target')} in {args.out}")
     return 0
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -185,9 +185,16 @@ def scan_candidates(source: Path | str | pl.LazyFrame | pl.DataFrame) -> pl.Lazy
     except pl.exceptions.NoDataError:
         raise InputError("the file is empty") from None
     except pl.exceptions.ComputeError as e:
-        raise InputError(f"not a readable file: {str(e).splitlines()[0]}") from None
+        raise InputError(_unreadable(e)) from None
     trimmed = {name: name.strip() for name in names if name != name.strip()}
     return scan.rename(trimmed) if trimmed else scan
+
+
+def _unreadable(error: Exception) -> str:
+    first = str(error).splitlines()[0]
+    if "utf-8" in first.lower() or "utf8" in first.lower():
+        return f"not UTF-8 text ({first}): save the file as CSV UTF-8"
+    return f"not a readable file: {first}"
 
 
 def rank(chain: Chain, local: pl.DataFrame, candidates, **options) -> pl.DataFrame:
@@ -205,7 +212,7 @@ def target(
     exclude_provinces: Iterable[str] = (),
     home_province: str | None = None,
     home_city: str | None = None,
-    top: int = DEFAULT_TOP,
+    top: int | None = DEFAULT_TOP,
     extra: bool = False,
 ) -> Targeting:
     """Rank the candidates (a path, or a frame) for each gap link of the chain over the
@@ -215,8 +222,11 @@ def target(
     file (an empty uscc, a registered_capital that is not a number or is negative, a founded
     that is not a date, a high_tech or listed that is not yes or no), by row.
     """
+    top = DEFAULT_TOP if top is None else top
     if top < 1:
         raise InputError(f"top must be at least 1, not {top}")
+    if isinstance(exclude_provinces, str):  # as typed: 广东省,江苏省
+        exclude_provinces = exclude_provinces.split(",")
     home_short = None
     if home_province is not None and home_province.strip():
         home_short = province_short(home_province)
@@ -239,7 +249,7 @@ def target(
     known = pl.concat(
         [
             checked.select("uscc"),
-            pl.DataFrame({"uscc": [str(u) for u in exclude]}, schema={"uscc": pl.String}),
+            pl.DataFrame({"uscc": [str(u) for u in exclude if u]}, schema={"uscc": pl.String}),
         ]
     ).select(pl.col("uscc").str.strip_chars().str.to_uppercase().alias("__key"))
     found = (
@@ -318,21 +328,23 @@ def _scan(
     if provinces:
         hit = hit & ~pl.col("province").cast(pl.String).is_in(provinces).fill_null(False)
     uscc = pl.col("uscc").cast(pl.String)
-    checks = [
-        *number("registered_capital", schema["registered_capital"]),
-        *_dates("founded", schema["founded"]),
-        *yes_no("high_tech", schema["high_tech"]),
-        *yes_no("listed", schema["listed"]),
-    ]
-    flags = ["registered_capital", "founded", "high_tech", "listed"]
+    checks = {
+        "registered_capital": number("registered_capital", schema["registered_capital"]),
+        "founded": _dates("founded", schema["founded"]),
+        "high_tech": yes_no("high_tech", schema["high_tech"]),
+        "listed": yes_no("listed", schema["listed"]),
+    }
+    flags = list(checks)
     frame = (
         scan.with_row_index("__row", offset=2)
+        # each checked column's value next to the cell as written
         .with_columns(
-            *checks,
+            *[value.alias(f"__value_{name}") for name, (value, _bad) in checks.items()],
+            *[bad for _value, bad in checks.values()],
             (uscc.is_null() | (uscc.str.len_bytes() == 0)).alias("__bad_uscc"),
         )
         .with_columns(
-            (pl.col("__bad_registered_capital") | (pl.col("registered_capital") < 0)).alias(
+            (pl.col("__bad_registered_capital") | (pl.col("__value_registered_capital") < 0)).alias(
                 "__bad_registered_capital"
             )
         )
@@ -344,10 +356,7 @@ def _scan(
             text(pl.col("province")).alias("province"),
             text(pl.col("city")).alias("city"),
             industry.alias("industry_code"),
-            "registered_capital",
-            "founded",
-            "high_tech",
-            "listed",
+            *[pl.col(f"__value_{name}").alias(name) for name in flags],
             *extras,
             found_keywords(pl.col("business_scope").cast(pl.String), keywords).alias("found"),
             (pl.col("__bad_uscc") | text(uscc).is_null()).alias("__bad_uscc"),
@@ -362,7 +371,7 @@ def _scan(
     try:
         found = frame.collect(engine="streaming")
     except pl.exceptions.ComputeError as e:
-        raise InputError(f"not a readable file: {str(e).splitlines()[0]}") from None
+        raise InputError(_unreadable(e)) from None
     bad = found.filter(pl.any_horizontal(f"__bad_{name}" for name in ["uscc", *flags]))
     if bad.height:
         raise InputError(capped(_candidate_problems(bad, flags), bad.height))

@@ -144,7 +144,8 @@ class Target(BeaconModel):
     name = models.CharField(_("name"), max_length=200)
     province = models.CharField(_("province"), max_length=40, blank=True)
     city = models.CharField(_("city"), max_length=40, blank=True)
-    industry_code = models.CharField(_("industry code"), max_length=4, blank=True)
+    # as the candidate file has it: a company found by keyword may carry any code
+    industry_code = models.CharField(_("industry code"), max_length=20, blank=True)
     score = models.FloatField(_("score"))
     reasons = models.CharField(_("reasons"), max_length=500, blank=True)
     lead = models.OneToOneField(

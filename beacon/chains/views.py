@@ -117,20 +117,15 @@ class ChainView(generic.ObjectView):
             "graph": graph(rows),
             "legend": [(s, colour, STATUS_LABELS[s]) for s, colour in STATUS_COLOURS.items()],
             "coverage_percent": 100 * coverage["coverage"],
-            "segments": segment_output(rows),
+            "segments": [
+                (SEGMENT_LABELS[segment], output)
+                for segment, output in coverage["output_by_segment"].items()
+            ],
             "versions": chain.versions.select_related("created_by"),
             "current": chain.current,
             "target_lists": target_lists[:10],
             "can_target": can(user, TargetList, "add"),
         }
-
-
-def segment_output(rows) -> list[dict]:
-    totals = {s: {"segment": s, "output": 0.0, "enterprises": 0} for s in SEGMENTS}
-    for row in rows:
-        total = totals.setdefault(row["segment"], {"segment": row["segment"], "output": 0.0})
-        total["output"] += row.get("output") or 0
-    return list(totals.values())
 
 
 class LinkView(generic.ObjectPermissionMixin, View):

@@ -94,6 +94,13 @@ def test_the_map_is_computed_from_the_registry_in_scope(zone, chain, client_for,
     ]
     nodes = {n["id"]: n["itemStyle"]["color"] for n in page.context["graph"]["nodes"]}
     assert nodes["vehicles"] == "#d63939"
+    # the factory's figures: 110,000,000 yuan of output a year, each enterprise once
+    counted = {"zone_admin": 4, "leader": 4, "park_officer": 2}[role]
+    assert dict(page.context["segments"]) == {
+        "upstream": 110_000_000.0 * counted,
+        "midstream": 110_000_000.0 * counted,
+        "downstream": 0.0,
+    }
 
 
 @pytest.mark.parametrize("role", ["enterprise_user", "auditor", "system_admin"])

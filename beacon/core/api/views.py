@@ -66,3 +66,10 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             transaction.atomic(),
         ):
             instance.delete()
+
+
+class ScopedReadOnlyViewSet(ScopedModelViewSet):
+    """Reading only: what is made elsewhere (frozen runs, target lists, stage history) or
+    edited in the UI (rule files)."""
+
+    http_method_names = ["get", "head", "options"]

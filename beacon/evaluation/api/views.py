@@ -1,32 +1,27 @@
-from beacon.core.api.views import ScopedModelViewSet
+from beacon.core.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import filtersets
 from ..models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme
 from . import serializers
 
-READ_ONLY = ["get", "head", "options"]
 
-
-class SchemeViewSet(ScopedModelViewSet):
+class SchemeViewSet(ScopedReadOnlyViewSet):
     """Schemes with the YAML of their latest version; schemes are edited in the UI."""
 
-    http_method_names = READ_ONLY
     queryset = Scheme.objects.all()
     serializer_class = serializers.SchemeSerializer
     filterset_class = filtersets.SchemeFilterSet
 
 
-class EvaluationRunViewSet(ScopedModelViewSet):
+class EvaluationRunViewSet(ScopedReadOnlyViewSet):
     """Runs are frozen: started from the UI or ``beacon evaluate --year --scheme``."""
 
-    http_method_names = READ_ONLY
     queryset = EvaluationRun.objects.select_related("scheme", "version")
     serializer_class = serializers.EvaluationRunSerializer
     filterset_class = filtersets.EvaluationRunFilterSet
 
 
-class EvaluationResultViewSet(ScopedModelViewSet):
-    http_method_names = READ_ONLY
+class EvaluationResultViewSet(ScopedReadOnlyViewSet):
     queryset = EvaluationResult.objects.select_related("enterprise", "park")
     serializer_class = serializers.EvaluationResultSerializer
     filterset_class = filtersets.EvaluationResultFilterSet

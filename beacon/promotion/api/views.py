@@ -5,15 +5,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from beacon.core.api.views import ScopedModelViewSet
+from beacon.core.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet
 from beacon.core.permissions import can, restrict
 
 from .. import filtersets
 from ..models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
 from ..services import StageError, move
 from . import serializers
-
-READ_ONLY = ["get", "head", "options"]
 
 
 class TeamViewSet(ScopedModelViewSet):
@@ -51,10 +49,9 @@ class LeadViewSet(ScopedModelViewSet):
         return Response(self.get_serializer(lead).data)
 
 
-class StageChangeViewSet(ScopedModelViewSet):
+class StageChangeViewSet(ScopedReadOnlyViewSet):
     """Stage history; a change is made by moving the lead."""
 
-    http_method_names = READ_ONLY
     queryset = StageChange.objects.select_related("moved_by")
     serializer_class = serializers.StageChangeSerializer
     filterset_class = filtersets.StageChangeFilterSet

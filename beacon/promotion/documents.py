@@ -19,7 +19,7 @@ OFFICE = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
 
 
 class DocumentError(ValueError):
-    pass
+    """A file Beacon does not keep; the message says why."""
 
 
 def file_kind(head: bytes, data) -> str:

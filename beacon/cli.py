@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> None:
         from beacon.analytics.chains_cli import main as chains
 
         sys.exit(chains(args[1:]))
+    if args[:1] == ["supervise"] and "--projects" in args:  # files only, like evaluate
+        from beacon.analytics.supervision_cli import main as supervise
+
+        sys.exit(supervise(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
     from django.core.management import execute_from_command_line
 

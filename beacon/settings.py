@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "beacon.evaluation",
     "beacon.promotion",
     "beacon.chains",
+    "beacon.supervision",
 ]
 
 MIDDLEWARE = [

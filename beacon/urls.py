@@ -18,6 +18,7 @@ urlpatterns = [
     path("evaluation/", include("beacon.evaluation.urls")),
     path("promotion/", include("beacon.promotion.urls")),
     path("chains/", include("beacon.chains.urls")),
+    path("supervision/", include("beacon.supervision.urls")),
     path("api/v1/", include("beacon.api_urls")),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -30,6 +30,7 @@ DEFAULT_ROLES = [
             rule(["evaluation.*"], ALL, "zone"),
             rule(["promotion.*"], ALL, "zone"),
             rule(["chains.*"], ALL, "zone"),
+            rule(["supervision.*"], ALL, "zone"),
         ],
     },
     {
@@ -54,6 +55,14 @@ DEFAULT_ROLES = [
             rule(["chains.chain", "chains.chainversion"], VIEW, "zone"),
             # which of their parks' enterprises belong to a link
             rule(["chains.linkmapping"], ALL, "park"),
+            # their parks' key projects: reports, milestones and issues filed by them
+            rule(["supervision.keyproject"], ["view", "change"], "park"),
+            rule(
+                ["supervision.milestone", "supervision.progressreport", "supervision.projectissue"],
+                ALL,
+                "park",
+            ),
+            rule(["supervision.leaguetable"], VIEW, "zone"),
         ],
     },
     {
@@ -95,6 +104,7 @@ DEFAULT_ROLES = [
             rule(["evaluation.*"], VIEW, "zone"),
             rule(["promotion.*"], VIEW, "zone"),
             rule(["chains.*"], VIEW, "zone"),
+            rule(["supervision.*"], VIEW, "zone"),
         ],
     },
     {

@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "beacon.supervision"
+    label = "supervision"
+    verbose_name = _("Key-project supervision")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (
+            models.KeyProject,
+            models.Milestone,
+            models.ProgressReport,
+            models.ProjectIssue,
+            models.LeagueTable,
+        ):
+            auditlog.register(model)
+
+        from beacon.core.navigation import MenuGroup, MenuItem, register_group
+
+        register_group(
+            MenuGroup(
+                _("Supervision"),
+                (
+                    MenuItem(
+                        _("Key projects"), "supervision:keyproject_list", "supervision.keyproject"
+                    ),
+                    MenuItem(_("League table"), "supervision:league", "supervision.leaguetable"),
+                    MenuItem(
+                        _("Progress reports"),
+                        "supervision:progressreport_list",
+                        "supervision.progressreport",
+                    ),
+                    MenuItem(
+                        _("Issues"), "supervision:projectissue_list", "supervision.projectissue"
+                    ),
+                ),
+            )
+        )

@@ -1,0 +1,61 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from beacon.core.filtersets import BaseFilterSet, code_filter
+from beacon.registry.filtersets import park_filter
+
+from .models import KeyProject, LeagueTable, Milestone, ProgressReport, ProjectIssue
+
+
+def project_filter():
+    return code_filter(KeyProject, _("Key project"), "project")
+
+
+class KeyProjectFilterSet(BaseFilterSet):
+    search_fields = ("code", "name", "responsible_unit")
+    park = park_filter()
+
+    class Meta:
+        model = KeyProject
+        fields = ["category"]
+
+
+class MilestoneFilterSet(BaseFilterSet):
+    search_fields = ("name", "project__name", "project__code")
+    project = project_filter()
+    park = park_filter("project__park")
+
+    class Meta:
+        model = Milestone
+        fields = []
+
+
+class ProgressReportFilterSet(BaseFilterSet):
+    search_fields = ("project__name", "project__code", "text")
+    project = project_filter()
+    park = park_filter("project__park")
+
+    class Meta:
+        model = ProgressReport
+        fields = ["month"]
+
+
+class ProjectIssueFilterSet(BaseFilterSet):
+    search_fields = ("description", "owner_unit", "project__name")
+    project = project_filter()
+    park = park_filter("project__park")
+    open = django_filters.BooleanFilter(
+        label=_("Open"), field_name="resolved_on", lookup_expr="isnull"
+    )
+
+    class Meta:
+        model = ProjectIssue
+        fields = ["kind"]
+
+
+class LeagueTableFilterSet(BaseFilterSet):
+    search_fields = ()
+
+    class Meta:
+        model = LeagueTable
+        fields = ["as_of"]

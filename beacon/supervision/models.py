@@ -1,0 +1,207 @@
+"""Key-project supervision (重点项目督办): projects, milestones with their baseline, monthly
+progress reports, issues with owners, and frozen park league tables."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from beacon.core.models import BeaconModel
+from beacon.registry.models import Park, amount_field
+
+from .choices import IssueKind, ProjectCategory
+
+MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("A month is written YYYY-MM."))
+
+
+class KeyProject(BeaconModel):
+    """A key project: a signed lead carried on from the pipeline, or a project entered
+    directly (government, infrastructure)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    lead = models.OneToOneField(
+        "promotion.Lead",
+        verbose_name=_("signed lead"),
+        related_name="key_project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), related_name="key_projects", on_delete=models.PROTECT
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=ProjectCategory.choices, default="industrial"
+    )
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible officer"),
+        related_name="key_projects",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    total_investment = models.DecimalField(
+        _("total investment (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        validators=[MinValueValidator(1)],
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    # {"2024-01": 5000000, …}: planned investment by month; empty means spread evenly
+    monthly_plan = models.JSONField(_("planned investment by month"), default=dict, blank=True)
+
+    scope_paths = {"park": "park"}
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("supervision:keyproject", args=[self.pk])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date is before the start date.")})
+
+
+class ProjectChild(BeaconModel):
+    """What is filed under a key project, and reaches the scopes the project reaches."""
+
+    scope_paths = {"park": "project__park"}
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()
+
+    def get_additional_data(self):
+        return {"keyproject_id": self.project_id}
+
+
+class Milestone(ProjectChild):
+    """A step with its planned and actual dates; the first planned date is kept as the
+    baseline when the step is re-planned."""
+
+    project = models.ForeignKey(
+        KeyProject,
+        verbose_name=_("key project"),
+        related_name="milestones",
+        on_delete=models.CASCADE,
+    )
+    name = models.CharField(_("milestone"), max_length=100)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    planned_date = models.DateField(_("planned date"))
+    actual_date = models.DateField(_("actual date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "planned_date", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="supervision_milestone_name",
+                violation_error_message=_("This project already has a milestone of this name."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        # the plan as first made stays the baseline, whatever is re-planned later
+        if self.baseline_date is None:
+            self.baseline_date = self.planned_date
+        super().save(*args, **kwargs)
+
+
+class ProgressReport(ProjectChild):
+    """A month's report: cumulative investment completed, physical progress, people on site."""
+
+    project = models.ForeignKey(
+        KeyProject, verbose_name=_("key project"), related_name="reports", on_delete=models.CASCADE
+    )
+    month = models.CharField(_("month"), max_length=7, validators=[MONTH])
+    investment_completed = amount_field(_("investment completed to date (yuan)"))
+    physical_progress = models.PositiveSmallIntegerField(
+        _("physical progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    workforce = models.PositiveIntegerField(_("workforce on site"), null=True, blank=True)
+    text = models.TextField(_("progress"), blank=True)
+
+    class Meta:
+        ordering = ["project", "-month"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "month"],
+                name="supervision_report_month",
+                violation_error_message=_("This project already has a report for this month."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} {self.month}"
+
+
+class ProjectIssue(ProjectChild):
+    """A blocker with the unit that owns it, a due date and its resolution."""
+
+    project = models.ForeignKey(
+        KeyProject, verbose_name=_("key project"), related_name="issues", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=IssueKind.choices)
+    description = models.TextField(_("description"))
+    owner_unit = models.CharField(_("owning unit"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "due_date", "pk"]
+        verbose_name = _("project issue")
+        verbose_name_plural = _("project issues")
+
+    def __str__(self):
+        return f"{self.project.code} {self.get_kind_display()}"
+
+
+class LeagueTable(BeaconModel):
+    """A park league table as of a date, frozen when published: later edits to projects
+    do not change it; publishing again makes a new one."""
+
+    as_of = models.DateField(_("as of"))
+    parks = models.JSONField(_("parks"), default=list)
+    projects = models.JSONField(_("projects"), default=list)
+    rules = models.TextField(_("status rules (YAML)"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+        verbose_name = _("league table")
+        verbose_name_plural = _("league tables")
+
+    def __str__(self):
+        return f"{self.as_of} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("supervision:leaguetable", args=[self.pk])

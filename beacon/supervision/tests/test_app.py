@@ -1,0 +1,104 @@
+"""Key projects in the application: status from the same rules as ``beacon supervise``,
+re-planned milestones keep their baseline, park officers report on their parks' projects
+only, and a published league table stays as it was."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from beacon.core.testing import CHOICE_ERROR
+from beacon.supervision.models import KeyProject, LeagueTable, Milestone, ProgressReport
+
+AS_OF = "2024-07-15"
+
+
+@pytest.fixture
+def projects(zone):
+    """K1 in P1 and K2 in P2, each 2024-01-01 to 2024-12-31 (366 days), 100,000,000 yuan."""
+    made = {}
+    for code, park in (("K1", zone["p1"]), ("K2", zone["p2"])):
+        made[code] = KeyProject.objects.create(
+            code=code,
+            name=f"{code} 动力电池基地",
+            park=park,
+            total_investment=Decimal(100_000_000),
+            start_date=dt.date(2024, 1, 1),
+            end_date=dt.date(2024, 12, 31),
+        )
+    return made
+
+
+def status(client, project) -> dict:
+    page = client.get(project.get_absolute_url(), {"as_of": AS_OF})
+    assert page.status_code == 200
+    return page.context["status"]
+
+
+def test_status_and_the_rules_that_fired(projects, client_for):
+    k1, k2 = projects["K1"], projects["K2"]
+    # planned share on 2024-07-15: 196 of 365 days elapsed = 53.7 %
+    ProgressReport.objects.create(project=k1, month="2024-06", investment_completed=50_000_000)
+    ProgressReport.objects.create(project=k2, month="2024-06", investment_completed=10_000_000)
+    Milestone.objects.create(project=k2, name="开工", planned_date=dt.date(2024, 6, 1))
+    client = client_for("zone_admin")
+    first = status(client, k1)
+    assert (first["status"], first["reasons"]) == ("green", [])
+    second = status(client, k2)
+    assert second["status"] == "red"
+    # red at the ends of May and June too (nothing reported by May): escalated
+    assert second["reasons"] == [
+        "investment lag 43.7 points (planned 53.7%, completed 10.0%) > 30: red",
+        "milestone '开工' 44 days overdue: red",
+        "red for three consecutive months: escalate",
+    ]
+    assert second["escalate"] is True
+
+
+def test_a_replanned_milestone_keeps_its_baseline(projects):
+    milestone = Milestone.objects.create(
+        project=projects["K1"], name="封顶", planned_date=dt.date(2024, 5, 1)
+    )
+    milestone.planned_date = dt.date(2024, 8, 1)
+    milestone.save()
+    milestone.refresh_from_db()
+    assert (milestone.baseline_date, milestone.planned_date) == (
+        dt.date(2024, 5, 1),
+        dt.date(2024, 8, 1),
+    )
+
+
+def test_a_park_officer_reports_on_the_park_projects_only(projects, client_for):
+    client = client_for("park_officer")
+    listed = client.get(reverse("supervision:keyproject_list"))
+    assert [row.record.code for row in listed.context["table"].page.object_list] == ["K1"]
+    assert client.get(projects["K2"].get_absolute_url()).status_code == 404
+    url = reverse("supervision:progressreport_add")
+    report = {"month": "2024-06", "investment_completed": "30000000", "physical_progress": "40"}
+    refused = client.post(url, {**report, "project": "K2"})
+    assert refused.context["form"].errors == {"project": [CHOICE_ERROR]}
+    filed = client.post(url, {**report, "project": "K1"})
+    assert filed.status_code == 302 and filed.url == projects["K1"].get_absolute_url()
+    assert ProgressReport.objects.get().project == projects["K1"]
+    bad_month = client.post(url, {**report, "project": "K1", "month": "2024-13"})
+    assert bad_month.context["form"].errors == {"month": ["A month is written YYYY-MM."]}
+
+
+def test_a_published_league_table_does_not_change(projects, client_for):
+    client = client_for("zone_admin")
+    ProgressReport.objects.create(
+        project=projects["K1"], month="2024-06", investment_completed=50_000_000
+    )
+    client.post(f"{reverse('supervision:league')}?as_of={AS_OF}")
+    table = LeagueTable.objects.get()
+    before = (table.parks, table.projects)
+    assert [row["park"] for row in table.parks] == ["P1", "P2"]
+    ProgressReport.objects.filter(project=projects["K1"]).update(investment_completed=0)
+    table.refresh_from_db()
+    assert (table.parks, table.projects) == before
+    page = client.get(table.get_absolute_url())
+    assert [row["park"] for row in page.context["parks"]] == ["P1", "P2"]
+    client.post(f"{reverse('supervision:league')}?as_of={AS_OF}")
+    assert LeagueTable.objects.count() == 2
+    assert client_for("park_officer").post(reverse("supervision:league")).status_code == 404

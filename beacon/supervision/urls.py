@@ -1,0 +1,16 @@
+from django.urls import path
+
+from beacon.core.views.generic import model_urls
+
+from . import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("league/", views.LeagueView.as_view(), name="league"),
+    *model_urls("projects", "keyproject", views.KEY_PROJECT),
+    *model_urls("milestones", "milestone", views.MILESTONE),
+    *model_urls("reports", "progressreport", views.PROGRESS_REPORT),
+    *model_urls("issues", "projectissue", views.PROJECT_ISSUE),
+    *model_urls("league-tables", "leaguetable", views.LEAGUE_TABLE),
+]

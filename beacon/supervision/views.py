@@ -1,0 +1,132 @@
+"""Key projects with their status and the rule that fired, milestones, monthly reports,
+issues, and park league tables, live and frozen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from beacon.core.permissions import can, restrict
+from beacon.core.views import generic
+from beacon.core.views.generic import views_for
+from beacon.registry.models import Park
+
+from . import filtersets, forms, services, tables
+from .models import KeyProject, LeagueTable, Milestone, ProgressReport, ProjectIssue
+
+
+def as_of(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+class KeyProjectView(generic.ObjectView):
+    model = KeyProject
+
+    def get_extra_context(self, project):
+        user = self.request.user
+        day = as_of(self.request)
+        result = services.project_status(user, day)
+        status = next(p for p in result["projects"] if p["project_id"] == project.code)
+        return {
+            "status": status,
+            "as_of": day,
+            "milestones": restrict(project.milestones.all(), user),
+            "reports": restrict(project.reports.all(), user),
+            "issues": restrict(project.issues.all(), user),
+            "can_report": can(user, ProgressReport, "add"),
+            "can_raise": can(user, ProjectIssue, "add"),
+            "today": timezone.localdate(),
+        }
+
+
+class LeagueView(generic.ObjectPermissionMixin, View):
+    """The park league table as of a date, from the projects as they stand; publishing
+    freezes it."""
+
+    model = LeagueTable
+
+    def get(self, request):
+        self.require("view")
+        day = as_of(request)
+        result = services.project_status(request.user, day)
+        parks = {p.code: p for p in Park.objects.all()}
+        context = {
+            **self.base_context(),
+            "as_of": day,
+            "parks": [
+                {**row, "name": parks.get(row["park"], row["park"])} for row in result["parks"]
+            ],
+            "projects": result["projects"],
+            "can_publish": can(request.user, LeagueTable, "add"),
+            "published": restrict(LeagueTable.objects.all(), request.user)[:10],
+        }
+        return render(request, "supervision/league.html", context)
+
+    def post(self, request):
+        self.require("add")
+        table = services.publish(request.user, as_of(request))
+        messages.success(
+            request, _("League table as of %(date)s published.") % {"date": table.as_of}
+        )
+        return redirect(table.get_absolute_url())
+
+
+class LeagueTableView(generic.ObjectView):
+    model = LeagueTable
+
+    def get_extra_context(self, table):
+        parks = {p.code: p for p in Park.objects.all()}
+        return {
+            "parks": [{**row, "name": parks.get(row["park"], row["park"])} for row in table.parks]
+        }
+
+
+KEY_PROJECT = {
+    **views_for(
+        KeyProject,
+        filtersets.KeyProjectFilterSet,
+        tables.KeyProjectTable,
+        forms.KeyProjectForm,
+        related=("park",),
+    ),
+    "detail": KeyProjectView,
+}
+MILESTONE = views_for(
+    Milestone,
+    filtersets.MilestoneFilterSet,
+    tables.MilestoneTable,
+    forms.MilestoneForm,
+    related=("project",),
+)
+PROGRESS_REPORT = views_for(
+    ProgressReport,
+    filtersets.ProgressReportFilterSet,
+    tables.ProgressReportTable,
+    forms.ProgressReportForm,
+    related=("project",),
+)
+PROJECT_ISSUE = views_for(
+    ProjectIssue,
+    filtersets.ProjectIssueFilterSet,
+    tables.ProjectIssueTable,
+    forms.ProjectIssueForm,
+    related=("project",),
+)
+LEAGUE_TABLE = {
+    key: view
+    for key, view in views_for(
+        LeagueTable, filtersets.LeagueTableFilterSet, tables.LeagueTableTable, None
+    ).items()
+    if key in ("list", "history")
+} | {"detail": LeagueTableView}
+for pages in (MILESTONE, PROGRESS_REPORT, PROJECT_ISSUE, KEY_PROJECT):
+    for page in ("import", "template"):
+        pages.pop(page)

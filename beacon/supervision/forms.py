@@ -1,8 +1,11 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.forms import CodeChoiceField, StyledModelForm
 
+from .choices import DEFAULT_MILESTONES
 from .models import KeyProject, Milestone, ProgressReport, ProjectIssue
 
 
@@ -11,6 +14,9 @@ def project_field():
 
 
 class KeyProjectForm(StyledModelForm):
+    """A new project starts with the default milestones, planned evenly between its start
+    and end dates, to be re-planned."""
+
     class Meta:
         model = KeyProject
         fields = [
@@ -26,6 +32,23 @@ class KeyProjectForm(StyledModelForm):
             "end_date",
             "monthly_plan",
         ]
+
+    def save(self, commit=True):
+        self.created = self.instance.pk is None
+        return super().save(commit)
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        project = self.instance
+        if getattr(self, "created", False) and not project.milestones.exists():
+            span = (project.end_date - project.start_date).days
+            steps = len(DEFAULT_MILESTONES) + 1
+            for i, name in enumerate(DEFAULT_MILESTONES, start=1):
+                Milestone.objects.create(
+                    project=project,
+                    name=str(name),
+                    planned_date=project.start_date + dt.timedelta(days=span * i // steps),
+                )
 
 
 class MilestoneForm(StyledModelForm):

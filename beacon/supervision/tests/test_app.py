@@ -102,3 +102,30 @@ def test_a_published_league_table_does_not_change(projects, client_for):
     client.post(f"{reverse('supervision:league')}?as_of={AS_OF}")
     assert LeagueTable.objects.count() == 2
     assert client_for("park_officer").post(reverse("supervision:league")).status_code == 404
+
+
+def test_a_new_project_starts_with_the_default_milestones(zone, client_for):
+    response = client_for("zone_admin").post(
+        reverse("supervision:keyproject_add"),
+        {
+            "code": "K9",
+            "name": "园区主干道",
+            "park": zone["p1"].pk,
+            "category": "infrastructure",
+            "total_investment": "70000000",
+            "start_date": "2024-01-01",
+            "end_date": "2024-07-01",
+            "monthly_plan": "{}",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    project = KeyProject.objects.get(code="K9")
+    # 182 days in seven steps: every 26 days
+    assert [(m.name, m.planned_date.isoformat()) for m in project.milestones.all()] == [
+        ("Land supplied", "2024-01-27"),
+        ("Permits", "2024-02-22"),
+        ("Construction start", "2024-03-19"),
+        ("Topping out", "2024-04-14"),
+        ("Completion", "2024-05-10"),
+        ("Production", "2024-06-05"),
+    ]

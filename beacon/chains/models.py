@@ -3,14 +3,13 @@ enterprises belong to a link, and target lists of candidate companies for the ga
 
 from functools import cached_property
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beacon.analytics.chains import Chain as ParsedChain
 from beacon.analytics.chains import parse_chain
-from beacon.core.models import BeaconModel, BilingualNameMixin
+from beacon.core.models import BeaconModel, BilingualNameMixin, user_field
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Enterprise
 
@@ -110,14 +109,7 @@ class TargetList(BeaconModel):
     )
     candidates = models.CharField(_("candidate file"), max_length=500)
     parameters = models.JSONField(_("parameters"), default=dict)
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("made by"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
+    made_by = user_field(_("made by"))
 
     class Meta:
         ordering = ["-created", "-pk"]

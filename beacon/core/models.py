@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -11,6 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import ScopeKind
 from .querysets import RestrictedQuerySet
+
+
+def user_field(verbose_name) -> models.ForeignKey:
+    """Who made or moved a record (a run, a version, a stage change): kept as a name on the
+    record, not a link the user's deletion would block."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
 
 
 class BeaconModel(models.Model):

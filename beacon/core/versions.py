@@ -9,7 +9,6 @@ download view serves any version's file.
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,6 +17,7 @@ from django.views import View
 
 from beacon.analytics.conditions import RuleError
 
+from .models import user_field
 from .views.generic import ObjectPermissionMixin
 
 MAX_RULE_FILE_BYTES = 200_000
@@ -30,14 +30,7 @@ class RuleFileVersion(models.Model):
     text = models.TextField(_("file (YAML)"))
     comment = models.CharField(_("what changed"), max_length=300, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("saved by"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
+    created_by = user_field(_("saved by"))
 
     class Meta:
         abstract = True

@@ -3,7 +3,6 @@ their results, and the yes/no facts schemes adjust and veto on."""
 
 from functools import cached_property
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from beacon.analytics.scheme import Scheme as ParsedScheme
 from beacon.analytics.scheme import parse_scheme
-from beacon.core.models import BeaconModel
+from beacon.core.models import BeaconModel, user_field
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Enterprise, Park
 from beacon.registry.validators import validate_year
@@ -85,14 +84,7 @@ class EvaluationRun(BeaconModel):
     year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
     official = models.BooleanField(_("official"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
+    started_by = user_field(_("started by"))
     enterprises = models.PositiveIntegerField(_("enterprises evaluated"), default=0)
     rated = models.PositiveIntegerField(_("enterprises rated"), default=0)
     class_counts = models.JSONField(_("class counts"), default=dict)

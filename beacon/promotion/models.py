@@ -1,7 +1,6 @@
 """Investment promotion (招商引资): teams, activities, leads and their dated stages, park
 entry rules and the year's targets."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.analytics.conditions import RuleError
 from beacon.core.choices import ScopeKind
-from beacon.core.models import BeaconModel, BilingualNameMixin
+from beacon.core.models import BeaconModel, BilingualNameMixin, user_field
 from beacon.core.querysets import RestrictedQuerySet
 from beacon.registry.models import Enterprise, IndustryClass, Park, amount_field
 from beacon.registry.validators import validate_uscc, validate_year
@@ -237,14 +236,7 @@ class StageChange(BeaconModel):
         _("previous stage"), max_length=30, choices=Stage.choices, blank=True
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    moved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("moved by"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
+    moved_by = user_field(_("moved by"))
 
     scope_paths = {"team": "lead__team", "park": "lead__proposed_park"}
 
@@ -275,14 +267,7 @@ class LeadDocument(BeaconModel):
     file = models.FileField(_("file"), upload_to="leads/%Y/%m/")
     kind = models.CharField(_("file type"), max_length=10)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
+    uploaded_by = user_field(_("uploaded by"))
 
     scope_paths = {"team": "lead__team", "park": "lead__proposed_park"}
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.models import BeaconModel
+from beacon.core.models import BeaconModel, user_field
 from beacon.registry.models import Park, amount_field
 
 from .choices import IssueKind, ProjectCategory
@@ -186,14 +186,7 @@ class LeagueTable(BeaconModel):
     parks = models.JSONField(_("parks"), default=list)
     projects = models.JSONField(_("projects"), default=list)
     rules = models.TextField(_("status rules (YAML)"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
+    published_by = user_field(_("published by"))
 
     class Meta:
         ordering = ["-as_of", "-pk"]

@@ -20,11 +20,12 @@ class ChainsConfig(AppConfig):
         auditlog.register(models.Target, include_fields=["lead"])
 
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
-        from beacon.registry.views import ENTERPRISE_PANELS
+        from beacon.core.views.generic import register_panel
+        from beacon.registry.models import Enterprise
 
         from .views import chain_master_panel
 
-        ENTERPRISE_PANELS.append(chain_master_panel)
+        register_panel(Enterprise, chain_master_panel)
         register_group(
             MenuGroup(
                 _("Chains"),

@@ -62,7 +62,15 @@ DEFAULT_ROLES = [
                 ALL,
                 "park",
             ),
-            rule(["supervision.leaguetable"], VIEW, "zone"),
+            rule(
+                [
+                    "supervision.leaguetable",
+                    "supervision.statusrules",
+                    "supervision.statusruleversion",
+                ],
+                VIEW,
+                "zone",
+            ),
         ],
     },
     {

@@ -22,11 +22,12 @@ class EvaluationConfig(AppConfig):
         auditlog.register(models.AnnualFlag)
 
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
-        from beacon.registry.views import ENTERPRISE_PANELS
+        from beacon.core.views.generic import register_panel
+        from beacon.registry.models import Enterprise
 
         from .views import enterprise_panel
 
-        ENTERPRISE_PANELS.append(enterprise_panel)
+        register_panel(Enterprise, enterprise_panel)
 
         register_group(
             MenuGroup(

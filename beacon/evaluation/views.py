@@ -110,9 +110,6 @@ def enterprise_panel(enterprise, user):
 # -- runs ----------------------------------------------------------------------------------
 
 
-# -- runs ----------------------------------------------------------------------------------
-
-
 class RunStartView(generic.ObjectPermissionMixin, View):
     """Start a run from the UI: the same service ``beacon evaluate --year --scheme`` calls."""
 

@@ -21,10 +21,6 @@ from .models import (
     Zone,
 )
 
-# Other stations of the loop add a card to an enterprise's page (its evaluation results,
-# later its leads and policies): functions (enterprise, user) -> (template, context) or None.
-ENTERPRISE_PANELS: list = []
-
 
 class EnterpriseView(generic.ObjectView):
     model = Enterprise
@@ -33,7 +29,6 @@ class EnterpriseView(generic.ObjectView):
         user = self.request.user
         figures = restrict(obj.figures.all(), user, "view").order_by("year")
         return {
-            "panels": [panel for make in ENTERPRISE_PANELS if (panel := make(obj, user))],
             "figures": figures,
             "can_view_figures": can(self.request.user, AnnualFigure, "view"),
             "can_add_figures": can(self.request.user, AnnualFigure, "add"),

@@ -18,10 +18,18 @@ class SupervisionConfig(AppConfig):
             models.ProgressReport,
             models.ProjectIssue,
             models.LeagueTable,
+            models.StatusRules,
         ):
             auditlog.register(model)
+        auditlog.register(models.StatusRuleVersion, exclude_fields=["text"])
 
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
+        from beacon.core.views.generic import register_panel
+        from beacon.promotion.models import Lead
+
+        from .views import lead_panel
+
+        register_panel(Lead, lead_panel)
 
         register_group(
             MenuGroup(
@@ -38,6 +46,9 @@ class SupervisionConfig(AppConfig):
                     ),
                     MenuItem(
                         _("Issues"), "supervision:projectissue_list", "supervision.projectissue"
+                    ),
+                    MenuItem(
+                        _("Status rules"), "supervision:statusrules_list", "supervision.statusrules"
                     ),
                 ),
             )

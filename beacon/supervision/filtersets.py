@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from beacon.core.filtersets import BaseFilterSet, code_filter
 from beacon.registry.filtersets import park_filter
 
-from .models import KeyProject, LeagueTable, Milestone, ProgressReport, ProjectIssue
+from .models import (
+    KeyProject,
+    LeagueTable,
+    Milestone,
+    ProgressReport,
+    ProjectIssue,
+    StatusRules,
+)
 
 
 def project_filter():
@@ -59,3 +66,11 @@ class LeagueTableFilterSet(BaseFilterSet):
     class Meta:
         model = LeagueTable
         fields = ["as_of"]
+
+
+class StatusRulesFilterSet(BaseFilterSet):
+    search_fields = ("code", "name")
+
+    class Meta:
+        model = StatusRules
+        fields = ["in_force"]

@@ -1,12 +1,12 @@
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.forms import CodeChoiceField, StyledModelForm
+from beacon.core.versions import RuleFileFormMixin
+from beacon.promotion.models import Lead
 
-from .choices import DEFAULT_MILESTONES
-from .models import KeyProject, Milestone, ProgressReport, ProjectIssue
+from .models import KeyProject, Milestone, ProgressReport, ProjectIssue, StatusRules
+from .services import check_rules_text, lead_defaults, plan_default_milestones
 
 
 def project_field():
@@ -15,7 +15,8 @@ def project_field():
 
 class KeyProjectForm(StyledModelForm):
     """A new project starts with the default milestones, planned evenly between its start
-    and end dates, to be re-planned."""
+    and end dates, to be re-planned. Started from a signed lead (``?lead=ID``), it takes the
+    lead's project, park and investment."""
 
     class Meta:
         model = KeyProject
@@ -33,22 +34,29 @@ class KeyProjectForm(StyledModelForm):
             "monthly_plan",
         ]
 
+    def __init__(self, *args, initial=None, **kwargs):
+        initial = dict(initial or {})
+        lead_id = initial.get("lead")
+        if lead_id and str(lead_id).isdigit():
+            lead = Lead.objects.filter(pk=lead_id).first()
+            if lead is not None:
+                initial = {**lead_defaults(lead), **initial}
+        super().__init__(*args, initial=initial, **kwargs)
+        if "lead" in self.fields:
+            # a project carries on a signed lead, and each lead becomes one project at most
+            free = Lead.objects.projects().filter(key_project__isnull=True)
+            if self.instance.lead_id:
+                free = free | Lead.objects.filter(pk=self.instance.lead_id)
+            self.fields["lead"].queryset = free
+
     def save(self, commit=True):
         self.created = self.instance.pk is None
         return super().save(commit)
 
     def _save_m2m(self):
         super()._save_m2m()
-        project = self.instance
-        if getattr(self, "created", False) and not project.milestones.exists():
-            span = (project.end_date - project.start_date).days
-            steps = len(DEFAULT_MILESTONES) + 1
-            for i, name in enumerate(DEFAULT_MILESTONES, start=1):
-                Milestone.objects.create(
-                    project=project,
-                    name=str(name),
-                    planned_date=project.start_date + dt.timedelta(days=span * i // steps),
-                )
+        if getattr(self, "created", False):
+            plan_default_milestones(self.instance)
 
 
 class MilestoneForm(StyledModelForm):
@@ -89,3 +97,19 @@ class ProjectIssueForm(StyledModelForm):
             "resolution",
             "resolved_on",
         ]
+
+
+class StatusRulesForm(RuleFileFormMixin, StyledModelForm):
+    """A status rule file; saving a changed file saves the next version. Putting a set in
+    force takes the one before out of force."""
+
+    class Meta:
+        model = StatusRules
+        fields = ["code", "name", "description", "in_force"]
+
+    def check_text(self, text):
+        check_rules_text(text)
+
+    def _get_validation_exclusions(self):
+        # the set in force is switched on save (StatusRules.save), not refused
+        return {*super()._get_validation_exclusions(), "in_force"}

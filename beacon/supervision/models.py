@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import BeaconModel, user_field
+from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Park, amount_field
 
 from .choices import IssueKind, ProjectCategory
@@ -178,6 +179,73 @@ class ProjectIssue(ProjectChild):
         return f"{self.project.code} {self.get_kind_display()}"
 
 
+class StatusRules(VersionedMixin, BeaconModel):
+    """A status rule file (the condition language of the evaluation schemes) kept as
+    numbered versions; the set in force, its latest version, colours every project."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    in_force = models.BooleanField(
+        _("in force"),
+        default=False,
+        help_text=_("The rules every project's status and the league tables follow."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("status rules")
+        verbose_name_plural = _("status rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["in_force"],
+                condition=models.Q(in_force=True),
+                name="supervision_statusrules_one_in_force",
+                violation_error_message=_("Another set of status rules is in force."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("supervision:statusrules", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        if self.in_force:
+            # one set is in force: the one before is taken out, and that is logged too
+            for before in StatusRules.objects.filter(in_force=True).exclude(pk=self.pk):
+                before.in_force = False
+                before.save(update_fields=["in_force", "updated"])
+        super().save(*args, **kwargs)
+
+
+class StatusRuleVersion(RuleFileVersion):
+    """One saved text of a status rule file; never changed."""
+
+    rules = models.ForeignKey(
+        StatusRules,
+        verbose_name=_("status rules"),
+        related_name="versions",
+        on_delete=models.CASCADE,
+    )
+
+    class Meta:
+        ordering = ["rules", "-number"]
+        verbose_name = _("status rule version")
+        verbose_name_plural = _("status rule versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rules", "number"],
+                name="supervision_statusruleversion_number",
+                violation_error_message=_("These rules already have a version with this number."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rules.code} v{self.number}"
+
+
 class LeagueTable(BeaconModel):
     """A park league table as of a date, frozen when published: later edits to projects
     do not change it; publishing again makes a new one."""
@@ -186,6 +254,14 @@ class LeagueTable(BeaconModel):
     parks = models.JSONField(_("parks"), default=list)
     projects = models.JSONField(_("projects"), default=list)
     rules = models.TextField(_("status rules (YAML)"))
+    rule_version = models.ForeignKey(
+        StatusRuleVersion,
+        verbose_name=_("status rule version"),
+        related_name="league_tables",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
     published_by = user_field(_("published by"))
 
     class Meta:

@@ -11,8 +11,48 @@ from django.db import transaction
 from beacon.analytics import supervision as engine
 from beacon.core.changelog import acting_as
 from beacon.core.permissions import restrict
+from beacon.promotion.choices import Stage
 
-from .models import KeyProject, LeagueTable, Milestone, ProgressReport
+from .choices import DEFAULT_MILESTONES
+from .models import KeyProject, LeagueTable, Milestone, ProgressReport, StatusRules
+
+# A project started from a lead without a known end is planned over two years.
+DEFAULT_SPAN = dt.timedelta(days=730)
+
+
+def plan_default_milestones(project: KeyProject) -> None:
+    """Give a project without milestones the default ones, planned evenly over its span."""
+    if project.milestones.exists():
+        return
+    span = (project.end_date - project.start_date).days
+    steps = len(DEFAULT_MILESTONES) + 1
+    for i, name in enumerate(DEFAULT_MILESTONES, start=1):
+        Milestone.objects.create(
+            project=project,
+            name=str(name),
+            planned_date=project.start_date + dt.timedelta(days=span * i // steps),
+        )
+
+
+def signed_on(lead) -> dt.date:
+    """The date the lead was (last) signed, or the date of its current stage."""
+    change = lead.stage_changes.filter(stage=Stage.SIGNED).order_by("-date").first()
+    return change.date if change else lead.stage_date
+
+
+def lead_defaults(lead) -> dict:
+    """A key project's fields as the signed lead gives them (the hand-off from promotion)."""
+    start = signed_on(lead)
+    return {
+        "lead": lead.pk,
+        "code": f"KP-{start.year}-{lead.pk}",
+        "name": lead.project,
+        "park": lead.proposed_park_id,
+        "category": "industrial",
+        "total_investment": lead.planned_investment,
+        "start_date": start,
+        "end_date": start + DEFAULT_SPAN,
+    }
 
 
 def frames(projects) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -68,8 +108,28 @@ def frames(projects) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataF
     return project_frame, milestones, reports, plan
 
 
-def project_status(user, as_of: dt.date, rules=engine.DEFAULT_RULES) -> dict:
-    """The status of the key projects ``user`` may see, and their parks' league table."""
+def rule_version_in_force():
+    """The latest version of the status rules in force, or None (then the shipped
+    defaults apply)."""
+    rules = StatusRules.objects.filter(in_force=True).first()
+    return None if rules is None else rules.current
+
+
+def check_rules_text(text: str) -> engine.RuleSet:
+    """Parse a status rule file and check its fields against what every project has here
+    (RuleError naming the line): the same check a status computation makes."""
+    rules = engine.parse_rules(text)
+    project_frame, milestones, reports, _plan = frames(KeyProject.objects.none())
+    engine.status(project_frame, milestones, reports, dt.date.today(), rules)
+    return rules
+
+
+def project_status(user, as_of: dt.date, rules: str | None = None) -> dict:
+    """The status of the key projects ``user`` may see, and their parks' league table, by
+    ``rules`` (a rule file's text) or the rules in force."""
+    if rules is None:
+        version = rule_version_in_force()
+        rules = engine.DEFAULT_RULES_TEXT if version is None else version.text
     projects = restrict(KeyProject.objects.all(), user)
     project_frame, milestones, reports, plan = frames(projects)
     return engine.status(
@@ -78,13 +138,17 @@ def project_status(user, as_of: dt.date, rules=engine.DEFAULT_RULES) -> dict:
 
 
 def publish(user, as_of: dt.date) -> LeagueTable:
-    """Freeze the zone's league table as of a date (a new one each time)."""
-    result = project_status(user, as_of)
+    """Freeze the zone's league table as of a date, with the rules it followed (a new
+    table each time)."""
+    version = rule_version_in_force()
+    text = engine.DEFAULT_RULES_TEXT if version is None else version.text
+    result = project_status(user, as_of, text)
     with transaction.atomic(), acting_as(user):
         return LeagueTable.objects.create(
             as_of=as_of,
             parks=result["parks"],
             projects=result["projects"],
-            rules=engine.DEFAULT_RULES_TEXT,
+            rules=text,
+            rule_version=version,
             published_by=user,
         )

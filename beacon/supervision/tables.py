@@ -3,7 +3,14 @@ import django_tables2 as tables
 from beacon.core.tables import BaseTable
 from beacon.registry.tables import NUMERIC
 
-from .models import KeyProject, LeagueTable, Milestone, ProgressReport, ProjectIssue
+from .models import (
+    KeyProject,
+    LeagueTable,
+    Milestone,
+    ProgressReport,
+    ProjectIssue,
+    StatusRules,
+)
 
 
 class KeyProjectTable(BaseTable):
@@ -47,3 +54,11 @@ class LeagueTableTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = LeagueTable
         fields = ("as_of", "published_by", "created")
+
+
+class StatusRulesTable(BaseTable):
+    code = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = StatusRules
+        fields = ("code", "name", "in_force", "updated")

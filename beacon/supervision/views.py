@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from beacon.core.permissions import can, restrict
+from beacon.core.versions import VersionDownloadView
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
+from beacon.promotion.models import Lead
 from beacon.registry.models import Park
 
 from . import filtersets, forms, services, tables
-from .models import KeyProject, LeagueTable, Milestone, ProgressReport, ProjectIssue
+from .gantt import gantt
+from .models import KeyProject, LeagueTable, Milestone, ProgressReport, ProjectIssue, StatusRules
 
 
 def as_of(request) -> dt.date:
@@ -25,6 +28,17 @@ def as_of(request) -> dt.date:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         return timezone.localdate()
+
+
+def lead_panel(lead, user):
+    """On a signed lead's page: its key project, or the button that makes it one."""
+    if not Lead.objects.projects().filter(pk=lead.pk).exists():
+        return None
+    project = restrict(KeyProject.objects.filter(lead=lead), user).first()
+    can_add = project is None and can(user, KeyProject, "add")
+    if project is None and not can_add:
+        return None
+    return "supervision/lead_panel.html", {"project": project, "can_add": can_add}
 
 
 class KeyProjectView(generic.ObjectView):
@@ -35,15 +49,18 @@ class KeyProjectView(generic.ObjectView):
         day = as_of(self.request)
         result = services.project_status(user, day)
         status = next(p for p in result["projects"] if p["project_id"] == project.code)
+        milestones = list(restrict(project.milestones.all(), user))
+        today = timezone.localdate()
         return {
             "status": status,
             "as_of": day,
-            "milestones": restrict(project.milestones.all(), user),
+            "milestones": milestones,
             "reports": restrict(project.reports.all(), user),
             "issues": restrict(project.issues.all(), user),
             "can_report": can(user, ProgressReport, "add"),
             "can_raise": can(user, ProjectIssue, "add"),
-            "today": timezone.localdate(),
+            "today": today,
+            "gantt": gantt(project, milestones, today),
         }
 
 
@@ -66,6 +83,7 @@ class LeagueView(generic.ObjectPermissionMixin, View):
             ],
             "projects": result["projects"],
             "can_publish": can(request.user, LeagueTable, "add"),
+            "rule_version": services.rule_version_in_force(),
             "published": restrict(LeagueTable.objects.all(), request.user)[:10],
         }
         return render(request, "supervision/league.html", context)
@@ -87,6 +105,28 @@ class LeagueTableView(generic.ObjectView):
         return {
             "parks": [{**row, "name": parks.get(row["park"], row["park"])} for row in table.parks]
         }
+
+
+class StatusRulesView(generic.ObjectView):
+    model = StatusRules
+
+    def get_extra_context(self, rules):
+        return {
+            "current": rules.current,
+            "versions": rules.versions.select_related("created_by"),
+        }
+
+
+class StatusRulesEditView(generic.ObjectEditView):
+    model = StatusRules
+    form_class = forms.StatusRulesForm
+
+    def form_kwargs(self):
+        return {"user": self.request.user}
+
+
+class StatusRulesDownloadView(VersionDownloadView):
+    model = StatusRules
 
 
 KEY_PROJECT = {
@@ -127,6 +167,14 @@ LEAGUE_TABLE = {
     ).items()
     if key in ("list", "history")
 } | {"detail": LeagueTableView}
-for pages in (MILESTONE, PROGRESS_REPORT, PROJECT_ISSUE, KEY_PROJECT):
+STATUS_RULES = {
+    **views_for(
+        StatusRules, filtersets.StatusRulesFilterSet, tables.StatusRulesTable, forms.StatusRulesForm
+    ),
+    "add": StatusRulesEditView,
+    "edit": StatusRulesEditView,
+    "detail": StatusRulesView,
+}
+for pages in (MILESTONE, PROGRESS_REPORT, PROJECT_ISSUE, KEY_PROJECT, STATUS_RULES):
     for page in ("import", "template"):
         pages.pop(page)

@@ -134,8 +134,18 @@ def export_response(model, queryset, fmt: str) -> HttpResponse:
     return response
 
 
+# Other stations of the loop add a card to an object's page (an enterprise's evaluation
+# results, a signed lead's key project): model -> functions (object, user) -> (template,
+# context) or None, rendered below the page's own content.
+PANELS: dict[type, list] = {}
+
+
+def register_panel(model, make) -> None:
+    PANELS.setdefault(model, []).append(make)
+
+
 class ObjectView(ObjectPermissionMixin, View):
-    """One object's page."""
+    """One object's page, with the panels other apps add to it."""
 
     template_name = None
 
@@ -153,6 +163,9 @@ class ObjectView(ObjectPermissionMixin, View):
             "object": obj,
             "fields": object_fields(obj),
             "tab": "detail",
+            "panels": [
+                panel for make in PANELS.get(self.model, ()) if (panel := make(obj, request.user))
+            ],
             **self.get_extra_context(obj),
         }
         template = self.template_name or f"{opts.app_label}/{opts.model_name}.html"

@@ -8,8 +8,19 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from beacon.analytics import supervision as engine
 from beacon.core.testing import CHOICE_ERROR
-from beacon.supervision.models import KeyProject, LeagueTable, Milestone, ProgressReport
+from beacon.promotion.choices import Stage
+from beacon.promotion.models import Team
+from beacon.promotion.services import move
+from beacon.promotion.tests.conftest import make_lead
+from beacon.supervision.models import (
+    KeyProject,
+    LeagueTable,
+    Milestone,
+    ProgressReport,
+    StatusRules,
+)
 
 AS_OF = "2024-07-15"
 
@@ -129,3 +140,89 @@ def test_a_new_project_starts_with_the_default_milestones(zone, client_for):
         ("Completion", "2024-05-10"),
         ("Production", "2024-06-05"),
     ]
+
+
+def test_a_signed_lead_is_handed_on_as_a_key_project(zone, users, client_for):
+    team = Team.objects.create(code="t1", name="新能源汽车招商组")
+    lead = make_lead(team, zone["p1"], "宁德华锐动力电池有限公司")
+    unsigned = make_lead(team, zone["p1"], "苏州博远电子科技有限公司")
+    move(lead, Stage.SIGNED, dt.date(2024, 3, 20), users["zone_admin"])
+    client = client_for("zone_admin")
+    offered = client.get(lead.get_absolute_url())
+    add = reverse("supervision:keyproject_add")
+    assert f'href="{add}?lead={lead.pk}"'.encode() in offered.content
+    assert b"make-key-project" not in client.get(unsigned.get_absolute_url()).content
+    form = client.get(add, {"lead": lead.pk}).context["form"]
+    initial = {name: form[name].value() for name in ("code", "name", "park", "start_date")}
+    assert initial == {
+        "code": f"KP-2024-{lead.pk}",
+        "name": "动力电池生产基地",
+        "park": zone["p1"].pk,
+        "start_date": dt.date(2024, 3, 20),
+    }
+    assert form["end_date"].value() == dt.date(2026, 3, 20)
+    assert form["total_investment"].value() == Decimal(500_000_000)
+    assert [c.pk for c in form.fields["lead"].queryset] == [lead.pk]
+    posted = {
+        name: form[name].value()
+        for name in ("code", "name", "park", "category", "total_investment")
+    } | {"lead": lead.pk, "start_date": "2024-03-20", "end_date": "2026-03-20"}
+    assert client.post(add, {**posted, "monthly_plan": "{}"}).status_code == 302
+    project = KeyProject.objects.get(lead=lead)
+    assert project.milestones.count() == 6
+    handed = client.get(lead.get_absolute_url())
+    assert project.get_absolute_url().encode() in handed.content
+    again = client.post(add, {**posted, "code": "K-AGAIN", "monthly_plan": "{}"})
+    assert list(again.context["form"].errors) == ["lead"]
+
+
+RULES_FIVE_POINTS = engine.DEFAULT_RULES_TEXT.replace(
+    '{field: lag_points, op: ">", value: 10}', '{field: lag_points, op: ">", value: 5}'
+).replace(") > 10", ") > 5")
+
+
+def test_status_follows_the_rules_in_force_and_keeps_their_versions(projects, client_for):
+    # K1: 46 % completed against 53.7 % planned on 2024-07-15: a lag of 7.7 points
+    ProgressReport.objects.create(
+        project=projects["K1"], month="2024-06", investment_completed=46_000_000
+    )
+    client = client_for("zone_admin")
+    assert status(client, projects["K1"])["status"] == "green"
+    rules = StatusRules.objects.get(in_force=True)
+    assert (rules.code, rules.current.number) == ("default", 1)
+    edit = reverse("supervision:statusrules_edit", args=[rules.pk])
+    fields = {"code": "default", "name": rules.name, "in_force": "on"}
+    bad = client.post(edit, {**fields, "text": RULES_FIVE_POINTS.replace("lag_points", "lag")})
+    assert (
+        bad.context["form"]
+        .errors["text"][0]
+        .startswith(
+            "line 3: unknown field 'lag' in the reason; fields are: project_id, name, park,"
+        )
+    )
+    assert rules.versions.count() == 1
+    saved = client.post(edit, {**fields, "text": RULES_FIVE_POINTS, "comment": "5 points"})
+    assert saved.status_code == 302
+    assert [v.number for v in rules.versions.order_by("number")] == [1, 2]
+    assert status(client, projects["K1"])["reasons"] == [
+        "investment lag 7.7 points (planned 53.7%, completed 46.0%) > 5: amber"
+    ]
+    client.post(f"{reverse('supervision:league')}?as_of={AS_OF}")
+    assert LeagueTable.objects.get().rule_version == rules.current
+    # a new set in force takes the default out, and its first version is what counts
+    new = client.post(
+        reverse("supervision:statusrules_add"),
+        {"code": "strict", "name": "从严", "in_force": "on", "text": engine.DEFAULT_RULES_TEXT},
+    )
+    assert new.status_code == 302
+    assert list(StatusRules.objects.filter(in_force=True).values_list("code", flat=True)) == [
+        "strict"
+    ]
+    assert status(client, projects["K1"])["status"] == "green"
+    officer = client_for("park_officer")
+    assert officer.get(rules.get_absolute_url()).status_code == 200
+    assert officer.get(edit).status_code == 404
+    download = officer.get(
+        reverse("supervision:statusrules_download", args=[rules.pk]), {"version": 2}
+    )
+    assert download.content.decode() == RULES_FIVE_POINTS

@@ -7,6 +7,7 @@ from beacon.core.models import User
 from beacon.evaluation.demo import build_demo_evaluation
 from beacon.promotion.demo import build_demo_promotion
 from beacon.registry.demo import DEMO_PASSWORD, build_demo_zone, demo_accounts, zone_is_empty
+from beacon.supervision.demo import build_demo_supervision
 
 from .serve import serve
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             build_demo_evaluation()
             self.stdout.write("Teams, activities and leads …")
             build_demo_promotion(size=size)
+            self.stdout.write("Key projects, milestones, reports and issues …")
+            build_demo_supervision(size=size)
             self.stdout.write("Industrial chains …")
             load_templates(User.objects.filter(username="admin").first())
         self.stdout.write("")

@@ -212,7 +212,13 @@ DJANGO_TABLES2_TEMPLATE = "core/table.html"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# Reminders are emailed only when a mail server is named (`beacon remind`).
 EMAIL_HOST = os.environ.get("BEACON_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("BEACON_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("BEACON_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BEACON_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("BEACON_EMAIL_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("BEACON_EMAIL_FROM", "beacon@localhost")
 
 LOGGING = {
     "version": 1,

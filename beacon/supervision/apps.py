@@ -38,6 +38,8 @@ class SupervisionConfig(AppConfig):
                     MenuItem(
                         _("Key projects"), "supervision:keyproject_list", "supervision.keyproject"
                     ),
+                    MenuItem(_("Supervision list"), "supervision:list", "supervision.keyproject"),
+                    MenuItem(_("Reminders"), "supervision:reminders", "supervision.keyproject"),
                     MenuItem(_("League table"), "supervision:league", "supervision.leaguetable"),
                     MenuItem(
                         _("Progress reports"),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectCategory(models.TextChoices):
@@ -21,10 +22,10 @@ class IssueKind(models.TextChoices):
 
 # The milestones a new project starts with, in order.
 DEFAULT_MILESTONES = (
-    _("Land supplied"),
-    _("Permits"),
-    _("Construction start"),
-    _("Topping out"),
-    _("Completion"),
-    _("Production"),
+    pgettext_lazy("milestone", "Land supplied"),
+    pgettext_lazy("milestone", "Permits"),
+    pgettext_lazy("milestone", "Construction start"),
+    pgettext_lazy("milestone", "Topping out"),
+    pgettext_lazy("milestone", "Completion"),
+    pgettext_lazy("milestone", "Production"),
 )

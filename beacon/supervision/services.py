@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from beacon.analytics import supervision as engine
 from beacon.core.changelog import acting_as
@@ -21,17 +23,19 @@ DEFAULT_SPAN = dt.timedelta(days=730)
 
 
 def plan_default_milestones(project: KeyProject) -> None:
-    """Give a project without milestones the default ones, planned evenly over its span."""
+    """Give a project without milestones the default ones, planned evenly over its span,
+    named in the zone's language whoever makes the project."""
     if project.milestones.exists():
         return
     span = (project.end_date - project.start_date).days
     steps = len(DEFAULT_MILESTONES) + 1
-    for i, name in enumerate(DEFAULT_MILESTONES, start=1):
-        Milestone.objects.create(
-            project=project,
-            name=str(name),
-            planned_date=project.start_date + dt.timedelta(days=span * i // steps),
-        )
+    with translation.override(settings.LANGUAGE_CODE):
+        for i, name in enumerate(DEFAULT_MILESTONES, start=1):
+            Milestone.objects.create(
+                project=project,
+                name=str(name),
+                planned_date=project.start_date + dt.timedelta(days=span * i // steps),
+            )
 
 
 def signed_on(lead) -> dt.date:

@@ -8,6 +8,13 @@ app_name = "supervision"
 
 urlpatterns = [
     path("league/", views.LeagueView.as_view(), name="league"),
+    path("list/", views.SupervisionListView.as_view(), name="list"),
+    path("reminders/", views.RemindersView.as_view(), name="reminders"),
+    path(
+        "league-tables/<int:pk>/export/",
+        views.LeagueTableExportView.as_view(),
+        name="leaguetable_export",
+    ),
     *model_urls("projects", "keyproject", views.KEY_PROJECT),
     *model_urls("milestones", "milestone", views.MILESTONE),
     *model_urls("reports", "progressreport", views.PROGRESS_REPORT),

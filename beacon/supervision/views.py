@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -18,9 +19,10 @@ from beacon.core.views.generic import views_for
 from beacon.promotion.models import Lead
 from beacon.registry.models import Park
 
-from . import filtersets, forms, services, tables
+from . import exports, filtersets, forms, services, tables
 from .gantt import gantt
 from .models import KeyProject, LeagueTable, Milestone, ProgressReport, ProjectIssue, StatusRules
+from .reminders import reminders_for
 
 
 def as_of(request) -> dt.date:
@@ -64,6 +66,69 @@ class KeyProjectView(generic.ObjectView):
         }
 
 
+def park_names() -> dict[str, str]:
+    return {p.code: str(p) for p in Park.objects.all()}
+
+
+def download(fmt, filename, title, subtitle, headers, cells, status_column=None):
+    """The table as an XLSX or Word attachment (404 for another format)."""
+    made = exports.export(fmt, filename, title, subtitle, headers, cells, status_column)
+    if made is None:
+        raise Http404
+    data, content_type, name = made
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class SupervisionListView(generic.ObjectPermissionMixin, View):
+    """The supervision list (督办清单) as of a date: every project in scope with its status,
+    lag, reasons and open issues, worst first; ``?format=xlsx|docx`` downloads it."""
+
+    model = KeyProject
+
+    def get(self, request):
+        self.require("view")
+        day = as_of(request)
+        rows = exports.supervision_list(
+            request.user, day, services.project_status(request.user, day)
+        )
+        shown = request.GET.get("status")
+        if shown in ("red", "amber", "green"):
+            rows = [r for r in rows if r["status"] == shown]
+        fmt = request.GET.get("format")
+        if fmt:
+            headers, cells = exports.list_table(rows)
+            return download(
+                fmt,
+                f"supervision-list-{day}",
+                _("Key-project supervision list"),
+                _("As of %(date)s") % {"date": day},
+                headers,
+                cells,
+                status_column=headers.index(_("Status")),
+            )
+        context = {**self.base_context(), "as_of": day, "rows": rows, "shown": shown}
+        return render(request, "supervision/list.html", context)
+
+
+class RemindersView(generic.ObjectPermissionMixin, View):
+    """The user's reminders: reports due and issues overdue, or, for the zone
+    administration, the escalations."""
+
+    model = KeyProject
+
+    def get(self, request):
+        self.require("view")
+        day = timezone.localdate()
+        context = {
+            **self.base_context(),
+            "today": day,
+            "reminders": reminders_for(request.user, day),
+        }
+        return render(request, "supervision/reminders.html", context)
+
+
 class LeagueView(generic.ObjectPermissionMixin, View):
     """The park league table as of a date, from the projects as they stand; publishing
     freezes it."""
@@ -74,7 +139,18 @@ class LeagueView(generic.ObjectPermissionMixin, View):
         self.require("view")
         day = as_of(request)
         result = services.project_status(request.user, day)
-        parks = {p.code: p for p in Park.objects.all()}
+        parks = park_names()
+        if request.GET.get("format"):
+            headers, cells = exports.league_table(result["parks"], parks)
+            subtitle = _("As of %(date)s, from the projects as they stand") % {"date": day}
+            return download(
+                request.GET["format"],
+                f"league-table-{day}",
+                _("Park league table"),
+                subtitle,
+                headers,
+                cells,
+            )
         context = {
             **self.base_context(),
             "as_of": day,
@@ -101,10 +177,33 @@ class LeagueTableView(generic.ObjectView):
     model = LeagueTable
 
     def get_extra_context(self, table):
-        parks = {p.code: p for p in Park.objects.all()}
+        parks = park_names()
         return {
             "parks": [{**row, "name": parks.get(row["park"], row["park"])} for row in table.parks]
         }
+
+
+class LeagueTableExportView(generic.ObjectPermissionMixin, View):
+    """A published league table as XLSX or Word, as it was frozen."""
+
+    model = LeagueTable
+
+    def get(self, request, pk):
+        table = get_object_or_404(self.restricted("view"), pk=pk)
+        headers, cells = exports.league_table(table.parks, park_names())
+        subtitle = _("As of %(date)s, published by %(user)s on %(day)s") % {
+            "date": table.as_of,
+            "user": table.published_by or "—",
+            "day": timezone.localtime(table.created).date(),
+        }
+        return download(
+            request.GET.get("format", "xlsx"),
+            f"league-table-{table.as_of}-{table.pk}",
+            _("Park league table"),
+            subtitle,
+            headers,
+            cells,
+        )
 
 
 class StatusRulesView(generic.ObjectView):

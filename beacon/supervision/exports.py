@@ -1,0 +1,218 @@
+"""The supervision list (督办清单) and the park league table, as the page shows them and as
+XLSX and Word files for a leaders' meeting. One row builder serves the page and both files,
+so what is printed is what was on screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from beacon.core.permissions import restrict
+from beacon.core.tabular import XLSX_CONTENT_TYPE, write_xlsx
+
+from .models import KeyProject, ProgressReport, ProjectIssue
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+STATUS_COLOURS = {"red": "D63939", "amber": "F59F00", "green": "2FB344"}
+
+
+def status_label(status: str) -> str:
+    return {"red": _("red"), "amber": _("amber"), "green": _("green")}.get(status, status)
+
+
+def supervision_list(user, as_of: dt.date, result: dict) -> list[dict]:
+    """One row per project of ``result`` (``services.project_status``): the project, its
+    investment completed to date, status, lag and reasons, and its open issues, worst
+    status first."""
+    projects = {
+        p.code: p
+        for p in restrict(KeyProject.objects.all(), user).select_related("park", "officer")
+    }
+    month = f"{as_of:%Y-%m}"
+    completed = {}
+    for code, amount in (
+        restrict(ProgressReport.objects.all(), user)
+        .filter(month__lte=month, project__code__in=projects)
+        .order_by("project__code", "month")
+        .values_list("project__code", "investment_completed")
+    ):
+        completed[code] = amount  # the latest month wins
+    issues: dict[str, list] = {}
+    open_issues = (
+        restrict(ProjectIssue.objects.all(), user)
+        .filter(project__code__in=projects)
+        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
+        .order_by("due_date", "pk")
+        .values_list("project__code", "description", "owner_unit", "due_date")
+    )
+    for code, description, owner, due in open_issues:
+        issues.setdefault(code, []).append(
+            {"description": description, "owner": owner, "due": due, "overdue": due < as_of}
+        )
+    severity = {"red": 0, "amber": 1, "green": 2}
+    rows = []
+    for row in result["projects"]:
+        project = projects.get(row["project_id"])
+        if project is None:
+            continue
+        done = completed.get(project.code)
+        rows.append(
+            {
+                "project": project,
+                "status": row["status"],
+                "lag_points": row["lag_points"],
+                "reasons": row["reasons"],
+                "escalate": bool(row.get("escalate")),
+                "completed": done,
+                "completion": None
+                if done is None
+                else float(Decimal(done) / project.total_investment),
+                "issues": issues.get(project.code, []),
+            }
+        )
+    rows.sort(key=lambda r: (severity.get(r["status"], 3), -(r["lag_points"] or 0)))
+    return rows
+
+
+def _yuan(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def list_table(rows: list[dict]) -> tuple[list[str], list[list]]:
+    """The supervision list's headers and cells, for XLSX and Word alike."""
+    headers = [
+        _("No."),
+        _("Code"),
+        _("Project"),
+        _("Park"),
+        _("Responsible unit"),
+        _("Responsible officer"),
+        _("Total investment (yuan)"),
+        _("Investment completed (yuan)"),
+        _("Completed (%)"),
+        _("Lag (points)"),
+        _("Status"),
+        _("Reasons"),
+        _("Open issues"),
+    ]
+    cells = []
+    for i, r in enumerate(rows, start=1):
+        p = r["project"]
+        cells.append(
+            [
+                i,
+                p.code,
+                p.name,
+                str(p.park),
+                p.responsible_unit,
+                p.officer.get_full_name() or p.officer.username if p.officer else "",
+                _yuan(p.total_investment),
+                _yuan(r["completed"]),
+                None if r["completion"] is None else round(r["completion"] * 100, 1),
+                r["lag_points"],
+                status_label(r["status"]),
+                "; ".join(r["reasons"]),
+                "; ".join(
+                    f"{i['description']} ({i['owner']}, {i['due']:%Y-%m-%d}"
+                    + (f", {_('overdue')})" if i["overdue"] else ")")
+                    for i in r["issues"]
+                ),
+            ]
+        )
+    return headers, cells
+
+
+def league_table(parks: list[dict], names: dict[str, str]) -> tuple[list[str], list[list]]:
+    headers = [
+        _("Rank"),
+        _("Park"),
+        _("Projects"),
+        _("Milestones due"),
+        _("Milestones on time"),
+        _("Investment completed / planned (%)"),
+        _("Red"),
+        _("Amber"),
+        _("Green"),
+        _("Composite"),
+    ]
+    cells = [
+        [
+            row["rank"],
+            names.get(row["park"], row["park"]),
+            row["projects"],
+            row["milestones_due"],
+            row["milestones_on_time"],
+            None
+            if row["investment_completion"] is None
+            else round(row["investment_completion"] * 100, 1),
+            row["red"],
+            row["amber"],
+            row["green"],
+            row["composite"],
+        ]
+        for row in parks
+    ]
+    return headers, cells
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,.1f}"
+    return str(value)
+
+
+def docx(title: str, subtitle: str, headers, cells, status_column: int | None = None) -> bytes:
+    """A landscape A4 Word document: the title, a line under it, and the table; the status
+    column's cells are shaded in the status colour."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(9)
+    # Chinese text needs an East Asian font named, or Word falls back to a Latin one
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    document.add_heading(title, level=1)
+    document.add_paragraph(subtitle)
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(str(header)).bold = True
+    colours = {status_label(k): v for k, v in STATUS_COLOURS.items()}
+    for row in cells:
+        out = table.add_row().cells
+        for i, value in enumerate(row):
+            out[i].text = _shown(value)
+            if i == status_column and value in colours:
+                shading = OxmlElement("w:shd")
+                shading.set(qn("w:val"), "clear")
+                shading.set(qn("w:fill"), colours[value])
+                out[i]._tc.get_or_add_tcPr().append(shading)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def export(fmt: str, filename: str, title: str, subtitle: str, headers, cells, status_column=None):
+    """(bytes, content type, file name) of a table as XLSX or Word; None for another format."""
+    if fmt == "xlsx":
+        return write_xlsx(headers, cells, title), XLSX_CONTENT_TYPE, f"{filename}.xlsx"
+    if fmt == "docx":
+        data = docx(title, subtitle, headers, cells, status_column)
+        return data, DOCX_CONTENT_TYPE, f"{filename}.docx"
+    return None

@@ -118,17 +118,26 @@ class Rule:
 class RuleSet:
     version: int
     rules: tuple[Rule, ...]
+    escalation_reason: str = ESCALATION_REASON
+    # how a reason names the status it gives ("…: red"); a zone's file may name them in
+    # its language
+    status_names: tuple[tuple[str, str], ...] = (("amber", "amber"), ("red", "red"))
 
 
 def parse_rules(text: str) -> RuleSet:
     """A rule file: ``version: 1`` and ``rules``, each with ``status`` (amber or red),
     ``reason`` (``{field}`` fills in a project's value), ``when`` (conditions, all of which
-    must hold) and optionally ``escalate: true`` (red rules only). RuleError names the line."""
+    must hold) and optionally ``escalate: true`` (red rules only); optionally
+    ``escalation_reason``, the reason an escalated project is given, and ``status_names``,
+    the words for amber and red at the end of a reason. RuleError names the line."""
     raw = read_rule_file(text)
-    unknown = set(raw) - {"version", "rules"}
+    unknown = set(raw) - {"version", "rules", "escalation_reason", "status_names"}
     if unknown:
         key = sorted(unknown)[0]
-        raise RuleError(f"line {line_of(raw, key)}: unknown key '{key}'; keys are version, rules")
+        raise RuleError(
+            f"line {line_of(raw, key)}: unknown key '{key}'; "
+            "keys are version, rules, escalation_reason, status_names"
+        )
     if "version" not in raw:
         raise RuleError("line 1: the rule file needs 'version: 1'")
     if raw["version"] != 1 or isinstance(raw["version"], bool):
@@ -137,7 +146,21 @@ def parse_rules(text: str) -> RuleSet:
     if not isinstance(items, list) or not items:
         raise RuleError(f"line {line_of(raw, 'rules')}: 'rules' is a non-empty list")
     lines = getattr(items, "item_lines", [line_of(raw, "rules")] * len(items))
-    return RuleSet(1, tuple(_rule(item, at) for item, at in zip(items, lines, strict=True)))
+    escalation = raw.get("escalation_reason", ESCALATION_REASON)
+    if not isinstance(escalation, str) or not escalation.strip():
+        raise RuleError(f"line {line_of(raw, 'escalation_reason')}: escalation_reason is text")
+    names = raw.get("status_names", {})
+    if (
+        not isinstance(names, dict)
+        or set(names) - {"amber", "red"}
+        or not all(isinstance(v, str) and v.strip() for v in names.values())
+    ):
+        raise RuleError(
+            f"line {line_of(raw, 'status_names')}: status_names maps amber and red to words"
+        )
+    rules = tuple(_rule(item, at) for item, at in zip(items, lines, strict=True))
+    named = tuple((status, str(names.get(status, status)).strip()) for status in ("amber", "red"))
+    return RuleSet(1, rules, escalation.strip(), named)
 
 
 def _rule(raw, line: int) -> Rule:
@@ -529,9 +552,9 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _reason(rule: Rule, row: dict) -> str:
+def _reason(rule: Rule, row: dict, names: dict[str, str]) -> str:
     text = _PLACEHOLDER.sub(lambda m: _shown(row[m.group(1)]), rule.reason)
-    return f"{text}: {rule.status}"
+    return f"{text}: {names[rule.status]}"
 
 
 def supervise(
@@ -558,8 +581,11 @@ def supervise(
         severity.alias("__severity"), _escalation(projects, milestones, reports, as_of, rules, plan)
     )
     out_projects = []
+    names = dict(rules.status_names)
     for row in table.iter_rows(named=True):
-        reasons = [_reason(rule, row) for i, rule in enumerate(rules.rules) if row[f"__rule_{i}"]]
+        reasons = [
+            _reason(rule, row, names) for i, rule in enumerate(rules.rules) if row[f"__rule_{i}"]
+        ]
         item = {
             "project_id": row["project_id"],
             "status": STATUSES[row["__severity"]],
@@ -567,7 +593,7 @@ def supervise(
             "reasons": reasons,
         }
         if escalating and row["__escalate"]:
-            item["reasons"].append(ESCALATION_REASON)
+            item["reasons"].append(rules.escalation_reason)
             item["escalate"] = True
         out_projects.append(item)
     statuses = pl.Series("__status", [p["status"] for p in out_projects], pl.String)

@@ -17,6 +17,7 @@ from beacon.promotion.choices import Stage
 
 from .choices import DEFAULT_MILESTONES
 from .models import KeyProject, LeagueTable, Milestone, ProgressReport, StatusRules
+from .rulefiles import shipped_rules_text
 
 # A project started from a lead without a known end is planned over two years.
 DEFAULT_SPAN = dt.timedelta(days=730)
@@ -119,6 +120,14 @@ def rule_version_in_force():
     return None if rules is None else rules.current
 
 
+def rules_in_force() -> tuple:
+    """(version or None, the rule file's text) that status follows now."""
+    version = rule_version_in_force()
+    if version is None:
+        return None, shipped_rules_text(settings.LANGUAGE_CODE)
+    return version, version.text
+
+
 def check_rules_text(text: str) -> engine.RuleSet:
     """Parse a status rule file and check its fields against what every project has here
     (RuleError naming the line): the same check a status computation makes."""
@@ -132,8 +141,7 @@ def project_status(user, as_of: dt.date, rules: str | None = None) -> dict:
     """The status of the key projects ``user`` may see, and their parks' league table, by
     ``rules`` (a rule file's text) or the rules in force."""
     if rules is None:
-        version = rule_version_in_force()
-        rules = engine.DEFAULT_RULES_TEXT if version is None else version.text
+        rules = rules_in_force()[1]
     projects = restrict(KeyProject.objects.all(), user)
     project_frame, milestones, reports, plan = frames(projects)
     return engine.status(
@@ -144,8 +152,7 @@ def project_status(user, as_of: dt.date, rules: str | None = None) -> dict:
 def publish(user, as_of: dt.date) -> LeagueTable:
     """Freeze the zone's league table as of a date, with the rules it followed (a new
     table each time)."""
-    version = rule_version_in_force()
-    text = engine.DEFAULT_RULES_TEXT if version is None else version.text
+    version, text = rules_in_force()
     result = project_status(user, as_of, text)
     with transaction.atomic(), acting_as(user):
         return LeagueTable.objects.create(

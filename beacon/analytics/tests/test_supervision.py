@@ -248,6 +248,22 @@ def test_red_three_month_ends_in_a_row_escalates():
     assert ESCALATION_REASON not in one(result)["reasons"]
 
 
+def test_a_rule_file_names_its_statuses_and_escalation_in_its_own_words():
+    text = DEFAULT_RULES_TEXT.replace(
+        "version: 1\n",
+        'version: 1\nescalation_reason: "连续三个月红灯"\nstatus_names: {amber: 黄灯, red: 红灯}\n',
+    )
+    rows = projects(("P", "K", 1000, "2024-01-01", "2024-11-26"))
+    months = [("P", m, 0) for m in ("2024-03", "2024-04", "2024-05")]
+    result = status(rows, milestones(), reports(*months), date(2024, 6, 15), text)
+    assert one(result)["reasons"] == [
+        "investment lag 50.3 points (planned 50.3%, completed 0.0%) > 30: 红灯",
+        "连续三个月红灯",
+    ]
+    with pytest.raises(RuleError, match="line 2: status_names maps amber and red to words"):
+        parse_rules("version: 1\nstatus_names: {green: 绿}\n" + text.split("\n", 3)[3])
+
+
 # ---------------------------------------------------------------- league table
 
 
@@ -346,7 +362,7 @@ def test_the_default_rules_are_the_shipped_text():
         ("version: 2\nrules: []\n", "line 1: version must be 1"),
         ("version: 1\nrules: []\n", "line 2: 'rules' is a non-empty list"),
         ("version: 1\ncolour: red\nrules: []\n",
-         "line 2: unknown key 'colour'; keys are version, rules"),
+         "line 2: unknown key 'colour'; keys are version, rules, escalation_reason, status_names"),
         ("version: 1\nrules:\n  - status: blue\n    reason: x\n    when: []\n",
          "line 3: status must be amber or red"),
         ("version: 1\nrules:\n  - status: red\n    reason: x\n    when: []\n",

@@ -8,10 +8,10 @@ import beacon.core.versions
 
 
 def default_rules_in_force(apps, schema_editor):
-    """The shipped rules as version 1 of the set in force, and the park officers' right to
-    read them."""
-    from beacon.analytics.supervision import DEFAULT_RULES_TEXT
+    """The shipped rules, in the zone's language, as version 1 of the set in force; and the
+    park officers' right to read them."""
     from beacon.core.roles import add_app_rules
+    from beacon.supervision.rulefiles import shipped_rules_text
 
     StatusRules = apps.get_model("supervision", "StatusRules")
     rules, _ = StatusRules.objects.get_or_create(
@@ -19,7 +19,8 @@ def default_rules_in_force(apps, schema_editor):
         defaults={"name": "默认督办规则 Default status rules", "in_force": True},
     )
     if not rules.versions.exists():
-        rules.versions.create(number=1, text=DEFAULT_RULES_TEXT, comment="shipped defaults")
+        text = shipped_rules_text(settings.LANGUAGE_CODE)
+        rules.versions.create(number=1, text=text, comment="shipped defaults")
     add_app_rules(apps.get_model("core", "Role"), "supervision")
 
 

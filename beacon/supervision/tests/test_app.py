@@ -20,6 +20,7 @@ from beacon.supervision.models import (
     ProgressReport,
     StatusRules,
 )
+from beacon.supervision.rulefiles import shipped_rules_text
 from beacon.supervision.tests.conftest import AS_OF
 
 
@@ -40,11 +41,12 @@ def test_status_and_the_rules_that_fired(projects, client_for):
     assert (first["status"], first["reasons"]) == ("green", [])
     second = status(client, k2)
     assert second["status"] == "red"
-    # red at the ends of May and June too (nothing reported by May): escalated
+    # red at the ends of May and June too (nothing reported by May): escalated; the
+    # zone's rules in force are the shipped ones in Chinese
     assert second["reasons"] == [
-        "investment lag 43.7 points (planned 53.7%, completed 10.0%) > 30: red",
-        "milestone '开工' 44 days overdue: red",
-        "red for three consecutive months: escalate",
+        "投资滞后 43.7 个百分点（计划 53.7%，完成 10.0%）> 30: 红灯",
+        "节点“开工”逾期 44 天: 红灯",
+        "连续三个月红灯：升级督办",
     ]
     assert second["escalate"] is True
 
@@ -208,3 +210,17 @@ def test_status_follows_the_rules_in_force_and_keeps_their_versions(projects, cl
         reverse("supervision:statusrules_download", args=[rules.pk]), {"version": 2}
     )
     assert download.content.decode() == RULES_FIVE_POINTS
+
+
+def test_the_zone_starts_with_the_default_rules_in_its_language(db):
+    chinese = engine.parse_rules(shipped_rules_text("zh-hans"))
+    assert shipped_rules_text("en") == engine.DEFAULT_RULES_TEXT
+
+    def judged(rules):
+        return [
+            (r.status, [(c.field, c.op, c.value) for c in r.when], r.escalate)
+            for r in rules.rules
+        ]
+
+    assert judged(chinese) == judged(engine.DEFAULT_RULES)  # the same rules, other words
+    assert StatusRules.objects.get(in_force=True).current.text == shipped_rules_text("zh-hans")

@@ -31,6 +31,11 @@ DEFAULT_ROLES = [
             rule(["promotion.*"], ALL, "zone"),
             rule(["chains.*"], ALL, "zone"),
             rule(["supervision.*"], ALL, "zone"),
+            # to name a key project's responsible officer: the park officers, and only them
+            {
+                **rule(["core.user"], VIEW, "zone"),
+                "where": {"role__code": "park_officer", "is_active": True},
+            },
         ],
     },
     {

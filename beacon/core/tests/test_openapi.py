@@ -80,9 +80,11 @@ def test_schema_is_served_as_json_to_anyone(db):
     promotion = ("teams", "activities", "leads", "stage-history", "entry-rules", "targets")
     routes += [f"promotion/{route}" for route in promotion]
     routes += [f"chains/{route}" for route in ("chains", "target-lists", "targets")]
+    supervision = ("projects", "milestones", "reports", "issues", "league-tables", "status-rules")
+    routes += [f"supervision/{route}" for route in supervision]
     assert sorted(paths) == sorted(
         [f"/api/v1/{route}/{detail}" for route in routes for detail in ("", "{id}/")]
-        + ["/api/v1/promotion/leads/{id}/move/"]
+        + ["/api/v1/promotion/leads/{id}/move/", "/api/v1/supervision/projects/status/"]
     )
 
 

@@ -224,3 +224,16 @@ def test_the_zone_starts_with_the_default_rules_in_its_language(db):
 
     assert judged(chinese) == judged(engine.DEFAULT_RULES)  # the same rules, other words
     assert StatusRules.objects.get(in_force=True).current.text == shipped_rules_text("zh-hans")
+
+
+def test_the_zone_admin_names_the_officer_among_the_park_officers(projects, users, client_for):
+    form = client_for("zone_admin").get(
+        reverse("supervision:keyproject_edit", args=[projects["K1"].pk])
+    )
+    choices = form.context["form"].fields["officer"].queryset
+    assert [u.username for u in choices] == ["park_officer"]
+    # the park officer edits the project, but the officer is the administration's to name
+    officer_form = client_for("park_officer").get(
+        reverse("supervision:keyproject_edit", args=[projects["K1"].pk])
+    )
+    assert "officer" not in officer_form.context["form"].fields

@@ -1,0 +1,245 @@
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from beacon.core import permissions
+from beacon.core.api.serializers import JSONField, ScopedModelSerializer, SlugRelatedField
+from beacon.core.models import User
+from beacon.promotion.models import Lead
+from beacon.registry.models import Park
+
+from ..models import (
+    KeyProject,
+    LeagueTable,
+    Milestone,
+    ProgressReport,
+    ProjectIssue,
+    StatusRules,
+)
+from ..services import plan_default_milestones
+
+BASE = ("id", "url", "created", "updated")
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# As much as a total investment holds (18 digits, 2 of them decimals).
+MAX_AMOUNT = 10**16 - 1
+# The earliest day a status is computed for: escalation looks back two month ends.
+FIRST_DAY = dt.date(1900, 1, 1)
+
+
+def code_field(model, slug="code", **kwargs):
+    return SlugRelatedField(slug_field=slug, queryset=model.objects.all(), **kwargs)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Planned investment by month (YYYY-MM) in yuan; empty: spread evenly.",
+        "additionalProperties": {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT},
+        "example": {"2024-01": 5000000, "2024-02": 7500000},
+    }
+)
+class MonthlyPlanField(JSONField):
+    """``{"YYYY-MM": amount}``, amounts from 0; each message names the month it is about."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(
+                _('Give the plan as an object of months and amounts: {"2024-01": 5000000}.')
+            )
+        errors = []
+        for month, amount in value.items():
+            if not MONTH.fullmatch(month):
+                errors.append(_("%(month)s: a month is written YYYY-MM.") % {"month": month})
+            number = isinstance(amount, (int, float)) and not isinstance(amount, bool)
+            if not number or not 0 <= amount <= MAX_AMOUNT:
+                errors.append(
+                    _("%(month)s: the amount is a number from 0 to %(max)s.")
+                    % {"month": month, "max": MAX_AMOUNT}
+                )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class KeyProjectSerializer(ScopedModelSerializer):
+    """A key project; one made here gets the default milestones, planned evenly between its
+    start and end dates. ``lead`` is a signed lead that is no other project's."""
+
+    park = code_field(Park)
+    lead = serializers.PrimaryKeyRelatedField(
+        queryset=Lead.objects.all(), required=False, allow_null=True
+    )
+    officer = code_field(
+        User,
+        slug="username",
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("User name of the responsible officer."),
+    )
+    monthly_plan = MonthlyPlanField(required=False)
+
+    class Meta:
+        model = KeyProject
+        fields = (
+            *BASE,
+            "code",
+            "name",
+            "lead",
+            "park",
+            "category",
+            "responsible_unit",
+            "officer",
+            "total_investment",
+            "start_date",
+            "end_date",
+            "monthly_plan",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        field = self.fields["officer"]
+        if user is not None and user.is_authenticated and not field.read_only:
+            if not permissions.can(user, User, "view"):
+                # as in the form: a role that may not see the users keeps the officer as is
+                field.read_only = True
+                self.fixed_fields.add("officer")
+
+    def validate_lead(self, lead):
+        if lead is None:
+            return lead
+        if not Lead.objects.projects().filter(pk=lead.pk).exists():
+            raise serializers.ValidationError(
+                _("Lead %(lead)s is not signed: only a signed lead becomes a key project.")
+                % {"lead": lead.pk}
+            )
+        taken = KeyProject.objects.filter(lead=lead)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            # a clash with the project that carries it on: 409, as other clashes
+            raise serializers.ValidationError(
+                _("Lead %(lead)s is already a key project.") % {"lead": lead.pk}, code="unique"
+            )
+        return lead
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        try:
+            KeyProject(start_date=start, end_date=end).clean()
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(e.message_dict) from e
+        return attrs
+
+    def create(self, validated):
+        project = super().create(validated)
+        plan_default_milestones(project)
+        return project
+
+
+class MilestoneSerializer(ScopedModelSerializer):
+    """A milestone; ``baseline_date`` is the first planned date, kept when it is re-planned."""
+
+    project = code_field(KeyProject)
+
+    class Meta:
+        model = Milestone
+        fields = (*BASE, "project", "name", "baseline_date", "planned_date", "actual_date")
+        read_only_fields = ("baseline_date",)
+
+
+class ProgressReportSerializer(ScopedModelSerializer):
+    project = code_field(KeyProject)
+
+    class Meta:
+        model = ProgressReport
+        fields = (
+            *BASE,
+            "project",
+            "month",
+            "investment_completed",
+            "physical_progress",
+            "workforce",
+            "text",
+        )
+
+
+class ProjectIssueSerializer(ScopedModelSerializer):
+    project = code_field(KeyProject)
+
+    class Meta:
+        model = ProjectIssue
+        fields = (
+            *BASE,
+            "project",
+            "kind",
+            "description",
+            "owner_unit",
+            "due_date",
+            "resolution",
+            "resolved_on",
+        )
+
+
+class LeagueTableSerializer(ScopedModelSerializer):
+    # a plain integer: the related field's own range would differ by database in the schema
+    rule_version = serializers.IntegerField(
+        source="rule_version.number", read_only=True, allow_null=True
+    )
+    status_rules = serializers.SlugRelatedField(
+        source="rule_version.rules", slug_field="code", read_only=True, allow_null=True
+    )
+    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = LeagueTable
+        fields = (
+            *BASE,
+            "as_of",
+            "parks",
+            "projects",
+            "rules",
+            "status_rules",
+            "rule_version",
+            "published_by",
+        )
+        read_only_fields = fields
+
+
+class StatusRulesSerializer(ScopedModelSerializer):
+    version = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StatusRules
+        fields = (*BASE, "code", "name", "description", "in_force", "version", "text")
+        read_only_fields = fields
+
+    def get_version(self, obj) -> int | None:
+        current = obj.current
+        return current.number if current else None
+
+    def get_text(self, obj) -> str | None:
+        """The YAML of the latest version."""
+        current = obj.current
+        return current.text if current else None
+
+
+class StatusQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False)
+
+    def validate_as_of(self, value):
+        if value < FIRST_DAY:
+            raise serializers.ValidationError(
+                _("Give a date from %(date)s on.") % {"date": FIRST_DAY.isoformat()}
+            )
+        return value

@@ -115,14 +115,15 @@ def test_a_new_project_starts_with_the_default_milestones(zone, client_for):
     )
     assert response.status_code == 302, response.context["form"].errors
     project = KeyProject.objects.get(code="K9")
-    # 182 days in seven steps: every 26 days
+    # 182 days in seven steps: every 26 days; named in the zone's language (the client's
+    # is English)
     assert [(m.name, m.planned_date.isoformat()) for m in project.milestones.all()] == [
-        ("Land supplied", "2024-01-27"),
-        ("Permits", "2024-02-22"),
-        ("Construction start", "2024-03-19"),
-        ("Topping out", "2024-04-14"),
-        ("Completion", "2024-05-10"),
-        ("Production", "2024-06-05"),
+        ("土地供应", "2024-01-27"),
+        ("手续办理", "2024-02-22"),
+        ("开工建设", "2024-03-19"),
+        ("主体封顶", "2024-04-14"),
+        ("竣工验收", "2024-05-10"),
+        ("投产运营", "2024-06-05"),
     ]
 
 
@@ -218,8 +219,7 @@ def test_the_zone_starts_with_the_default_rules_in_its_language(db):
 
     def judged(rules):
         return [
-            (r.status, [(c.field, c.op, c.value) for c in r.when], r.escalate)
-            for r in rules.rules
+            (r.status, [(c.field, c.op, c.value) for c in r.when], r.escalate) for r in rules.rules
         ]
 
     assert judged(chinese) == judged(engine.DEFAULT_RULES)  # the same rules, other words

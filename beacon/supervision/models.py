@@ -1,6 +1,8 @@
 """Key-project supervision (重点项目督办): projects, milestones with their baseline, monthly
 progress reports, issues with owners, and frozen park league tables."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -15,6 +17,28 @@ from beacon.registry.models import Park, amount_field
 from .choices import IssueKind, ProjectCategory
 
 MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("A month is written YYYY-MM."))
+# As much as a total investment holds (18 digits, 2 of them decimals).
+MAX_AMOUNT = 10**16 - 1
+
+
+def validate_monthly_plan(value) -> None:
+    """``{"YYYY-MM": amount}`` with amounts from 0; each message names its month."""
+    if not isinstance(value, dict):
+        raise ValidationError(
+            _('Give the plan as an object of months and amounts: {"2024-01": 5000000}.')
+        )
+    errors = []
+    for month, amount in value.items():
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+            errors.append(_("%(month)s: a month is written YYYY-MM.") % {"month": month})
+        number = isinstance(amount, int | float) and not isinstance(amount, bool)
+        if not number or not 0 <= amount <= MAX_AMOUNT:
+            errors.append(
+                _("%(month)s: the amount is a number from 0 to %(max)s.")
+                % {"month": month, "max": MAX_AMOUNT}
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 class KeyProject(BeaconModel):
@@ -55,7 +79,12 @@ class KeyProject(BeaconModel):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     # {"2024-01": 5000000, …}: planned investment by month; empty means spread evenly
-    monthly_plan = models.JSONField(_("planned investment by month"), default=dict, blank=True)
+    monthly_plan = models.JSONField(
+        _("planned investment by month"),
+        default=dict,
+        blank=True,
+        validators=[validate_monthly_plan],
+    )
 
     scope_paths = {"park": "park"}
 

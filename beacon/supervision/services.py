@@ -19,6 +19,8 @@ from .choices import DEFAULT_MILESTONES
 from .models import KeyProject, LeagueTable, Milestone, ProgressReport, StatusRules
 from .rulefiles import shipped_rules_text
 
+# The earliest day a status is computed for: escalation looks back two month-ends.
+FIRST_DAY = dt.date(1900, 1, 1)
 # A project started from a lead without a known end is planned over two years.
 DEFAULT_SPAN = dt.timedelta(days=730)
 

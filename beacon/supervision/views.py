@@ -26,10 +26,12 @@ from .reminders import reminders_for
 
 
 def as_of(request) -> dt.date:
+    """The day asked for (``?as_of=``), or today when none or none that can be judged."""
     try:
-        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+        day = dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         return timezone.localdate()
+    return day if day >= services.FIRST_DAY else timezone.localdate()
 
 
 def lead_panel(lead, user):

@@ -1,6 +1,3 @@
-import datetime as dt
-import re
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,21 +11,18 @@ from beacon.promotion.models import Lead
 from beacon.registry.models import Park
 
 from ..models import (
+    MAX_AMOUNT,
     KeyProject,
     LeagueTable,
     Milestone,
     ProgressReport,
     ProjectIssue,
     StatusRules,
+    validate_monthly_plan,
 )
-from ..services import plan_default_milestones
+from ..services import FIRST_DAY, plan_default_milestones
 
 BASE = ("id", "url", "created", "updated")
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-# As much as a total investment holds (18 digits, 2 of them decimals).
-MAX_AMOUNT = 10**16 - 1
-# The earliest day a status is computed for: escalation looks back two month ends.
-FIRST_DAY = dt.date(1900, 1, 1)
 
 
 def code_field(model, slug="code", **kwargs):
@@ -48,22 +42,10 @@ class MonthlyPlanField(JSONField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        if not isinstance(value, dict):
-            raise serializers.ValidationError(
-                _('Give the plan as an object of months and amounts: {"2024-01": 5000000}.')
-            )
-        errors = []
-        for month, amount in value.items():
-            if not MONTH.fullmatch(month):
-                errors.append(_("%(month)s: a month is written YYYY-MM.") % {"month": month})
-            number = isinstance(amount, (int, float)) and not isinstance(amount, bool)
-            if not number or not 0 <= amount <= MAX_AMOUNT:
-                errors.append(
-                    _("%(month)s: the amount is a number from 0 to %(max)s.")
-                    % {"month": month, "max": MAX_AMOUNT}
-                )
-        if errors:
-            raise serializers.ValidationError(errors)
+        try:
+            validate_monthly_plan(value)
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(e.messages) from e
         return value
 
 

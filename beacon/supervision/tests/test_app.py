@@ -237,3 +237,22 @@ def test_the_zone_admin_names_the_officer_among_the_park_officers(projects, user
         reverse("supervision:keyproject_edit", args=[projects["K1"].pk])
     )
     assert "officer" not in officer_form.context["form"].fields
+
+
+def test_a_monthly_plan_is_checked_month_by_month(projects, client_for):
+    edit = reverse("supervision:keyproject_edit", args=[projects["K1"].pk])
+    form = client_for("zone_admin").get(edit).context["form"]
+    fields = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    plan = '{"2024-13": 100, "2024-02": -1, "2024-03": 5000000}'
+    refused = client_for("zone_admin").post(edit, {**fields, "monthly_plan": plan})
+    assert refused.context["form"].errors == {
+        "monthly_plan": [
+            "2024-13: a month is written YYYY-MM.",
+            "2024-02: the amount is a number from 0 to 9999999999999999.",
+        ]
+    }
+    projects["K1"].refresh_from_db()
+    assert projects["K1"].monthly_plan == {}
+    # an out-of-range day shows today's status instead of failing
+    page = client_for("zone_admin").get(projects["K1"].get_absolute_url(), {"as_of": "0001-01-01"})
+    assert page.context["as_of"] > dt.date(2026, 1, 1)

@@ -31,8 +31,9 @@ import platform
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from benchlib import timed, wait_for_quiet
 
 # (province, city, the first four digits of its administrative division code)
 CITIES = (
@@ -543,40 +544,6 @@ def _sample(candidates: Path, n: int, seed: int):
         .drop("i")
         .collect()
     )
-
-
-def wait_for_quiet(max_load: float, max_wait: float) -> float:
-    """Until no other ``*_bench.py`` runs and the 1-minute load average is below
-    ``max_load`` (at most ``max_wait`` seconds); the load average at the start."""
-    mine = {str(os.getpid()), str(os.getppid())}  # this one, and a shell that started it
-    waited = 0.0
-    while waited < max_wait:
-        found = subprocess.run(["pgrep", "-f", "_bench.py"], capture_output=True, text=True)
-        others = [pid for pid in found.stdout.split() if pid not in mine]
-        load = os.getloadavg()[0]
-        if not others and load < max_load:
-            return load
-        time.sleep(5)
-        waited += 5
-    return os.getloadavg()[0]
-
-
-def timed(command: list[str], repeat: int, quiet) -> tuple[list[float], int, list[float]]:
-    """Each run's wall time in seconds, the largest peak memory of the runs in KiB, and the
-    load average before each run."""
-    times, peak, loads = [], 0, []
-    for _ in range(repeat):
-        loads.append(quiet())
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        # wait4 gives this process's own peak memory, not the largest of all children so far.
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
-        process.stderr.close()
-        peak = max(peak, usage.ru_maxrss)
-    return times, peak, loads
 
 
 YARDSTICK = """\

@@ -21,8 +21,10 @@ import platform
 import statistics
 import subprocess
 import sys
-import time
+from math import inf
 from pathlib import Path
+
+from benchlib import timed, wait_for_quiet
 
 STAGES = (
     "lead",
@@ -119,29 +121,6 @@ def _lead_id(number):
     return pl.format("L{}", number.cast(pl.String).str.zfill(7))
 
 
-def wait_for_quiet() -> None:
-    """Until no evaluation benchmark runs: two benchmarks on two cores time each other."""
-    while subprocess.run(["pgrep", "-f", "evaluation_bench"], capture_output=True).returncode == 0:
-        time.sleep(5)
-
-
-def timed(command: list[str], repeat: int) -> tuple[list[float], int]:
-    """Each run's wall time in seconds, and the largest peak memory of the runs in KiB."""
-    times, peak = [], 0
-    for _ in range(repeat):
-        wait_for_quiet()
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        # wait4 gives this process's own peak memory, not the largest of all children so far.
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
-        process.stderr.close()
-        peak = max(peak, usage.ru_maxrss)
-    return times, peak
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=1_000_000)
@@ -198,7 +177,7 @@ def main() -> None:
     print("\n| what | median s | runs s | peak memory MiB |\n|---|---|---|---|")
     loads = [os.getloadavg()[0]]
     for what, command in runs.items():
-        times, peak = timed(command, args.repeat)
+        times, peak, _ = timed(command, args.repeat, lambda: wait_for_quiet(inf, inf))
         loads.append(os.getloadavg()[0])
         each = ", ".join(f"{t:.2f}" for t in times)
         print(f"| {what} | {statistics.median(times):.2f} | {each} | {peak / 1024:.0f} |")

@@ -1,0 +1,48 @@
+"""What the command-timing benchmarks share: waiting for a quiet machine, and timing a
+command as a child process with its own peak memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def wait_for_quiet(max_load: float, max_wait: float) -> float:
+    """Until no other ``*_bench.py`` runs and the 1-minute load average is below
+    ``max_load`` (at most ``max_wait`` seconds); the load average at the start."""
+    mine = {str(os.getpid()), str(os.getppid())}  # this one, and a shell that started it
+    waited = 0.0
+    while waited < max_wait:
+        found = subprocess.run(["pgrep", "-f", "_bench.py"], capture_output=True, text=True)
+        others = [pid for pid in found.stdout.split() if pid not in mine]
+        load = os.getloadavg()[0]
+        if not others and load < max_load:
+            return load
+        time.sleep(5)
+        waited += 5
+    return os.getloadavg()[0]
+
+
+def timed(
+    command: list[str], repeat: int, quiet, out: Path | None = None
+) -> tuple[list[float], int, list[float]]:
+    """Each run's wall time in seconds, the largest peak memory of the runs in KiB, and the
+    load average before each run (``quiet()`` waits and gives it); the command's stdout
+    goes to ``out``, or nowhere."""
+    times, peak, loads = [], 0, []
+    for _ in range(repeat):
+        loads.append(quiet())
+        with open(out or os.devnull, "wb") as stdout:
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE)
+            # wait4 gives this process's own peak memory, not the largest of all children.
+            _, status, usage = os.wait4(process.pid, 0)
+            times.append(time.perf_counter() - start)
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
+        process.stderr.close()
+        peak = max(peak, usage.ru_maxrss)
+    return times, peak, loads

@@ -4,10 +4,10 @@ from django.utils.translation import pgettext_lazy
 
 
 class ProjectCategory(models.TextChoices):
-    INDUSTRIAL = "industrial", _("Industrial")
-    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
-    INNOVATION = "innovation", _("Innovation platform")
-    PUBLIC = "public", _("Public service")
+    INDUSTRIAL = "industrial", pgettext_lazy("project category", "Industrial")
+    INFRASTRUCTURE = "infrastructure", pgettext_lazy("project category", "Infrastructure")
+    INNOVATION = "innovation", pgettext_lazy("project category", "Innovation platform")
+    PUBLIC = "public", pgettext_lazy("project category", "Public service")
     OTHER = "other", _("Other")
 
 

@@ -13,6 +13,7 @@ from django.views import View
 
 from beacon.analytics import chains as engine
 from beacon.analytics.conditions import RuleError
+from beacon.core import gate
 from beacon.core.permissions import can, instance_in_scope, restrict
 from beacon.core.versions import VersionDownloadView
 from beacon.core.views import generic
@@ -187,18 +188,14 @@ class LinkView(generic.ObjectPermissionMixin, View):
             Enterprise.objects.all(), request.user, "view"
         )
         if form.is_valid():
-            mapping, _created = LinkMapping.objects.update_or_create(
-                chain=chain,
-                link=key,
-                enterprise=form.cleaned_data["enterprise"],
-                defaults={
-                    "include": form.cleaned_data["include"] == "yes",
-                    "reason": form.cleaned_data["reason"],
-                },
+            mapping = LinkMapping.objects.filter(
+                chain=chain, link=key, enterprise=form.cleaned_data["enterprise"]
+            ).first() or LinkMapping(
+                chain=chain, link=key, enterprise=form.cleaned_data["enterprise"]
             )
-            if not restrict(LinkMapping.objects.filter(pk=mapping.pk), request.user, "change"):
-                mapping.delete()
-                raise Http404
+            mapping.include = form.cleaned_data["include"] == "yes"
+            mapping.reason = form.cleaned_data["reason"]
+            gate.save(request.user, mapping)
             messages.success(
                 request, _("Recorded for %(enterprise)s.") % {"enterprise": mapping.enterprise}
             )

@@ -34,17 +34,21 @@ def field_values(obj: models.Model, fields: Iterable[str] | None = None) -> dict
 
 NOBODY = {"actor": None, "remote_addr": None}
 _acting: ContextVar[dict | None] = ContextVar("beacon_changelog_actor", default=None)
+_SAME_ADDRESS = object()
 
 
 @contextlib.contextmanager
-def acting_as(actor, remote_addr: str | None = None):
+def acting_as(actor, remote_addr=_SAME_ADDRESS):
     """Name ``actor`` in every change recorded inside the block, single saves and bulk alike.
 
     auditlog's own context leaves its value behind after the block; this one is reset,
-    so a later bulk write can never be credited to an earlier user.
+    so a later bulk write can never be credited to an earlier user. Without an address,
+    the enclosing block's (the request's) is kept.
     """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    if remote_addr is _SAME_ADDRESS:
+        remote_addr = (_acting.get() or NOBODY)["remote_addr"]
     token = _acting.set({"actor": actor, "remote_addr": remote_addr})
     try:
         with set_extra_data({"actor": actor, "remote_addr": remote_addr, "remote_port": None}):

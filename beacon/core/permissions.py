@@ -68,21 +68,21 @@ def writable_fields(user, model, action: str) -> set[str] | None:
     return fields
 
 
-def restrict_choices(user, model, action: str, field_name: str, queryset):
-    """Choices for a related field that places the row in a scope (an enterprise's park).
+def choice_scope(user, model, action: str, field_name: str) -> set[int] | None:
+    """The ids a related field that places the row in a scope (an enterprise's park) may
+    point at for ``user``, or None when it may point at any.
 
     A park officer filing an enterprise is offered their own parks, not every park they
     can read.
     """
     kinds = scope_kinds(user, model, action)
     if ScopeKind.ZONE in kinds:
-        return queryset
+        return None
     paths = getattr(model, "scope_paths", {})
     targets = [kind for kind in kinds if paths.get(kind) == field_name]
     if not targets:
-        return queryset
-    ids = set().union(*(user.scope_ids(kind) for kind in targets))
-    return queryset.filter(pk__in=ids)
+        return None
+    return set().union(*(user.scope_ids(kind) for kind in targets))
 
 
 def can(user, model, action: str) -> bool:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import gate, permissions
 from .changelog import bulk_create_logged, bulk_update_logged, field_values
 from .tabular import Sheet
 
@@ -155,11 +155,6 @@ class ImportResult:
         }
 
 
-class ImportAborted(Exception):
-    def __init__(self, errors):
-        self.errors = errors
-
-
 class Resource:
     """The table form of a model. Subclasses set ``kind``, ``model``, ``key`` and ``columns``.
 
@@ -278,7 +273,17 @@ class Resource:
 
     def run(self, sheet: Sheet, user=None, dry_run: bool = False) -> ImportResult:
         result = ImportResult(dry_run=dry_run)
-        errors = result.errors
+        columns = self._columns(sheet, result.errors)
+        if result.errors:
+            return result
+        parsed = self._parse_rows(sheet, columns, user, result.errors)
+        plan = self._plan(parsed, user, result.errors)
+        if not result.errors:
+            self._write_through_gate(plan, result, user, dry_run)
+        return self._sorted(result, columns)
+
+    def _columns(self, sheet: Sheet, errors: list[RowProblem]) -> list[Column | None]:
+        """The column each header names; problems with the header row go to ``errors``."""
         index = self.column_for_header()
         columns: list[Column | None] = []
         for position, header in enumerate(sheet.headers, start=1):
@@ -292,53 +297,50 @@ class Resource:
         for name in self.key:
             if name not in present:
                 errors.append(RowProblem(1, name, _("required column is missing")))
-        if errors:
-            return result
-        if not sheet.rows:
+        if not errors and not sheet.rows:
             errors.append(RowProblem(2, self.key[0], _("the file has no data rows")))
-            return result
+        return columns
 
+    def _parse_rows(self, sheet, columns, user, errors) -> list[tuple[int, dict]]:
+        """Each row's values by column name, for the rows that read cleanly; every problem,
+        a key that appears twice included, goes to ``errors``."""
+        present = {c.name for c in columns if c}
         lookups = {
             c.name: self.lookup_map(c, user) for c in columns if c and c.kind in ("fk", "m2m")
         }
         parsed: list[tuple[int, dict]] = []
+        seen: dict[tuple, int] = {}
         for offset, raw in enumerate(sheet.rows):
             rownum = offset + 2  # row 1 is the header
-            values, ok = {}, True
+            values, failed = {}, set()
             for col, cell in zip(columns, raw, strict=True):
                 try:
                     values[col.name] = self.parse_cell(col, cell, lookups)
                 except CellError as e:
                     errors.append(RowProblem(rownum, col.name, str(e)))
-                    ok = False
+                    failed.add(col.name)
             for col in self.columns:
                 if col.required and col.name in present and values.get(col.name) in (None, ""):
-                    if ok or col.name not in {e.column for e in errors if e.row == rownum}:
+                    if col.name not in failed:
                         errors.append(RowProblem(rownum, col.name, _("required")))
-                    ok = False
-            parsed.append((rownum, values if ok else None))
-
-        seen: dict[tuple, int] = {}
-        for rownum, values in parsed:
-            if values is None:
+                    failed.add(col.name)
+            if failed:
                 continue
             key = self.key_of(values)
             if key in seen:
-                errors.append(
-                    RowProblem(
-                        rownum,
-                        self.key[-1],
-                        _("duplicate of row %(row)s") % {"row": seen[key]},
-                    )
-                )
+                reason = _("duplicate of row %(row)s") % {"row": seen[key]}
+                errors.append(RowProblem(rownum, self.key[-1], reason))
             else:
                 seen[key] = rownum
+            parsed.append((rownum, values))
+        return parsed
 
-        existing = self.existing([k for k in seen if None not in k])
-        plan = []  # (rownum, before, instance, m2m values)
+    def _plan(self, parsed, user, errors) -> list[tuple]:
+        """``(row, saved object or None, object to write, many-to-many values)`` for each
+        row that passes the model's checks and the user's scope and fields."""
+        existing = self.existing([k for k in (self.key_of(v) for _r, v in parsed) if None not in k])
+        plan = []
         for rownum, values in parsed:
-            if values is None:
-                continue
             before = existing.get(self.key_of(values))
             if before is not None and (
                 user is not None and not permissions.instance_in_scope(user, before, "change")
@@ -347,7 +349,7 @@ class Resource:
                 continue
             instance = self.build(values, before)
             action = "add" if before is None else "change"
-            problems = self.validate(instance, user, action)
+            problems = self.validate(instance, user, action, values)
             problems += self.unwritable(instance, before, values, user, action)
             errors.extend(RowProblem(rownum, c, r) for c, r in problems)
             if not problems:
@@ -357,16 +359,26 @@ class Resource:
                     if c.kind == "m2m" and c.name in values
                 }
                 plan.append((rownum, before, instance, m2m))
-        if errors:
-            return self._sorted(result, columns)
+        return plan
+
+    def _write_through_gate(self, plan, result: ImportResult, user, dry_run: bool) -> None:
+        """Write the plan in one transaction; a row that would land outside the user's
+        scope undoes the whole file and is reported."""
+        row_of = {id(instance): rownum for rownum, _b, instance, _m in plan}
+        action = {id(inst): "add" if before is None else "change" for _r, before, inst, _m in plan}
+
+        def work():
+            self.write(plan, result, user)
+            return [instance for _r, _b, instance, _m in plan]
+
         try:
-            with transaction.atomic():
-                self.write(plan, result, user)
-                if dry_run:
-                    raise ImportAborted([])
-        except ImportAborted as aborted:
-            errors.extend(aborted.errors)
-        return self._sorted(result, columns)
+            gate.write(user, lambda obj: action[id(obj)], work, dry_run=dry_run)
+        except gate.OutsideScope as outside:
+            result.created = result.updated = result.unchanged = 0
+            result.errors.extend(
+                RowProblem(row_of[id(obj)], self.scope_column(), _("outside your scope"))
+                for obj in outside.objects
+            )
 
     def _sorted(self, result: ImportResult, columns) -> ImportResult:
         """Problems in reading order: by row, then by the column's place in the file."""
@@ -410,7 +422,7 @@ class Resource:
                 setattr(instance, col.field_name, values[col.name])
         return instance
 
-    def validate(self, instance, user, action: str) -> list[tuple[str, str]]:
+    def validate(self, instance, user, action: str, values: dict) -> list[tuple[str, str]]:
         problems = []
         try:
             instance.full_clean(validate_unique=False, validate_constraints=False)
@@ -418,12 +430,24 @@ class Resource:
             for field_name, messages in e.message_dict.items():
                 for message in messages:
                     problems.append((self.field_to_column(field_name), message))
-        if (
-            not problems
-            and user is not None
-            and not permissions.instance_in_scope(user, instance, action)
-        ):
+        if problems or user is None:
+            return problems
+        problems = self.unchoosable(values, gate.field_access(user, self.model, action))
+        if not problems and not permissions.instance_in_scope(user, instance, action):
             problems.append((self.scope_column(), _("outside your scope")))
+        return problems
+
+    def unchoosable(self, values: dict, access: gate.FieldAccess) -> list[tuple[str, str]]:
+        """Columns naming objects the user may see but may not file a row under (a park
+        officer's other parks), as the form's choices leave them out."""
+        problems = []
+        for col in self.columns:
+            if col.kind not in ("fk", "m2m") or values.get(col.name) in (None, []):
+                continue
+            allowed = access.choice_ids(col.field_name)
+            chosen = values[col.name] if col.kind == "m2m" else [values[col.name]]
+            if allowed is not None and any(obj.pk not in allowed for obj in chosen):
+                problems.append((col.name, _("outside your scope")))
         return problems
 
     def unwritable(self, instance, before, values, user, action) -> list[tuple[str, str]]:
@@ -433,12 +457,10 @@ class Resource:
         """
         if user is None:
             return []
-        writable = permissions.writable_fields(user, self.model, action)
-        if writable is None:
-            return []
+        access = gate.field_access(user, self.model, action)
         problems = []
         for col in self.columns:
-            if col.name not in values or col.name in self.key or col.field_name in writable:
+            if col.name not in values or col.name in self.key or access.may_set(col.field_name):
                 continue
             if col.kind == "m2m":
                 old = (
@@ -481,26 +503,6 @@ class Resource:
         } | m2m_changed
         result.updated = len(changed_pks)
         result.unchanged = len(updates) - result.updated
-        if user is not None:
-            self.check_saved_scope(plan, user)
-
-    def check_saved_scope(self, plan, user) -> None:
-        pks = [inst.pk for _r, _b, inst, _m in plan]
-        allowed = set()
-        for start in range(0, len(pks), 5000):
-            chunk = pks[start : start + 5000]
-            allowed |= set(
-                permissions.restrict(
-                    self.model.objects.filter(pk__in=chunk), user, "change"
-                ).values_list("pk", flat=True)
-            )
-        outside = [
-            RowProblem(rownum, self.scope_column(), _("outside your scope"))
-            for rownum, _b, inst, _m in plan
-            if inst.pk not in allowed
-        ]
-        if outside:
-            raise ImportAborted(outside)
 
 
 def _copy(obj):

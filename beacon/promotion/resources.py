@@ -5,9 +5,8 @@ import copy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beacon.core import permissions
 from beacon.core.changelog import bulk_create_logged, bulk_update_logged
-from beacon.core.resources import Column, ImportAborted, Resource, RowProblem, register
+from beacon.core.resources import Column, Resource, register
 
 from .choices import ORDER, Stage
 from .models import Activity, Lead, StageChange, Team
@@ -122,27 +121,11 @@ class StageHistoryResource(Resource):
         Column("reason", ("原因", "说明"), example=""),
     )
 
-    def validate(self, instance, user, action):
-        problems = super().validate(instance, user, action)
+    def validate(self, instance, user, action, values):
+        problems = super().validate(instance, user, action, values)
         if instance.stage == Stage.DROPPED and not instance.reason:
             problems.append(("reason", _("say why the lead is dropped")))
         return problems
-
-    def check_saved_scope(self, plan, user) -> None:
-        # Stage changes are added, never changed: the scope to hold is the one to add in.
-        pks = [inst.pk for _r, _b, inst, _m in plan]
-        allowed = set(
-            permissions.restrict(StageChange.objects.filter(pk__in=pks), user, "add").values_list(
-                "pk", flat=True
-            )
-        )
-        outside = [
-            RowProblem(rownum, "lead", _("outside your scope"))
-            for rownum, _b, inst, _m in plan
-            if inst.pk not in allowed
-        ]
-        if outside:
-            raise ImportAborted(outside)
 
     def write(self, plan, result, user) -> None:
         for _r, _b, change, _m in plan:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from .. import permissions
+from .. import gate
 
 
 def validate_storable_text(value) -> None:
@@ -69,23 +69,17 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if user is None or not user.is_authenticated:
             # Schema generation: the serializer as documented, for no one in particular.
             return
-        model = self.Meta.model
         action = WRITE_ACTIONS.get(request.method)
-        writable = permissions.writable_fields(user, model, action) if action else None
+        access = gate.field_access(user, self.Meta.model, action or "view")
         self.fixed_fields = set()
         for name, field in self.fields.items():
-            if writable is not None and not field.read_only and field.source not in writable:
+            if action and not field.read_only and not access.may_set(field.source):
                 # The role may not set it (an enterprise user's park or certifications).
                 field.read_only = True
                 self.fixed_fields.add(name)
             related = getattr(field, "child_relation", field)
             if isinstance(related, serializers.RelatedField) and related.queryset is not None:
-                queryset = permissions.restrict(related.queryset, user, "view")
-                if action:
-                    queryset = permissions.restrict_choices(
-                        user, model, action, field.source, queryset
-                    )
-                related.queryset = queryset
+                related.queryset = access.choices(field.source, related.queryset)
 
     def validate(self, attrs):
         """Refuse, rather than silently drop, a value the role may not change."""

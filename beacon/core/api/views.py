@@ -1,13 +1,10 @@
-from django.db import transaction
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
-from .. import permissions
-from ..changelog import acting_as
+from .. import gate, permissions
 from .parsers import JSONParser
 from .permissions import METHOD_ACTIONS
 from .renderers import JSONRenderer
@@ -40,19 +37,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return permissions.restrict(self.queryset.all(), self.request.user, action)
 
     def _save_in_scope(self, serializer, action):
-        # Token-authenticated users are known only here, not to the change-log middleware.
-        with (
-            acting_as(self.request.user, self.request.META.get("REMOTE_ADDR")),
-            transaction.atomic(),
-        ):
-            instance = serializer.save()
-            model = type(instance)
-            if not permissions.restrict(
-                model.objects.filter(pk=instance.pk), self.request.user, action
-            ).exists():
-                transaction.set_rollback(True)
-                message = _("The object would be outside your scope.")
-                raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
+        try:
+            gate.write(self.request.user, action, serializer.save)
+        except gate.OutsideScope:
+            message = gate.SCOPE_MESSAGE
+            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}) from None
 
     def perform_create(self, serializer):
         self._save_in_scope(serializer, "add")
@@ -61,11 +50,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         self._save_in_scope(serializer, "change")
 
     def perform_destroy(self, instance):
-        with (
-            acting_as(self.request.user, self.request.META.get("REMOTE_ADDR")),
-            transaction.atomic(),
-        ):
-            instance.delete()
+        gate.delete(self.request.user, instance)
 
 
 class ScopedReadOnlyViewSet(ScopedModelViewSet):

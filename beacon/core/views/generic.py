@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import ProtectedError
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from .. import permissions
+from .. import gate, permissions
 from ..resources import resource_for_model
 from ..tabular import XLSX_CONTENT_TYPE, SpreadsheetError, read_sheet, write_table
 
@@ -239,29 +238,13 @@ class ObjectEditView(ObjectPermissionMixin, View):
         return {}
 
     def get_form(self, obj, data=None, files=None):
-        user = self.request.user
         action = "add" if obj.pk is None else "change"
         # A new object may be started from a link that fills some fields (?enterprise=…).
         initial = self.request.GET.dict() if obj.pk is None else None
         form = self.form_class(
             data=data, files=files, instance=obj, initial=initial, **self.form_kwargs()
         )
-        writable = permissions.writable_fields(user, self.model, action)
-        for name, field in list(form.fields.items()):
-            if writable is not None and name not in writable:
-                # Fields the role may not set are left out, so their values are kept.
-                del form.fields[name]
-                continue
-            if not isinstance(field, ModelChoiceField):
-                continue
-            if not field.required and not permissions.can(user, field.queryset.model, "view"):
-                # Links the user may not see (an enterprise user's parcels) are left out of the
-                # form, so they are kept as they are instead of failing as invalid choices.
-                del form.fields[name]
-                continue
-            field.queryset = permissions.restrict_choices(
-                user, self.model, action, name, permissions.restrict(field.queryset, user, "view")
-            )
+        limit_form(form, gate.field_access(self.request.user, self.model, action))
         return form
 
     def render_form(self, obj, form):
@@ -277,20 +260,29 @@ class ObjectEditView(ObjectPermissionMixin, View):
         action = "add" if obj.pk is None else "change"
         form = self.get_form(obj, request.POST, request.FILES)
         if form.is_valid():
-            instance = form.save(commit=False)
-            if not permissions.instance_in_scope(request.user, instance, action):
-                form.add_error(None, _("The object would be outside your scope."))
+            try:
+                instance = gate.write(request.user, action, form.save)
+            except gate.OutsideScope:
+                form.add_error(None, gate.SCOPE_MESSAGE)
             else:
-                with transaction.atomic():
-                    instance.save()
-                    form.save_m2m()
-                    if not self.restricted(action).filter(pk=instance.pk).exists():
-                        transaction.set_rollback(True)
-                        form.add_error(None, _("The object would be outside your scope."))
-                        return self.render_form(obj, form)
                 messages.success(request, _("Saved %(object)s.") % {"object": instance})
                 return redirect(instance.get_absolute_url())
         return self.render_form(obj, form)
+
+
+def limit_form(form, access: gate.FieldAccess) -> None:
+    """Keep to ``form`` the fields the user may set, offering only the choices they may make."""
+    for name, field in list(form.fields.items()):
+        if not access.may_set(name):
+            # Fields the role may not set are left out, so their values are kept.
+            del form.fields[name]
+        elif isinstance(field, ModelChoiceField):
+            if not field.required and not access.may_see(field.queryset.model):
+                # Links the user may not see (an enterprise user's parcels) are left out of
+                # the form, so they are kept as they are instead of failing as invalid choices.
+                del form.fields[name]
+            else:
+                field.queryset = access.choices(name, field.queryset)
 
 
 class ObjectDeleteView(ObjectPermissionMixin, View):
@@ -306,8 +298,7 @@ class ObjectDeleteView(ObjectPermissionMixin, View):
     def post(self, request, pk):
         obj = self.get_object(pk)
         try:
-            with transaction.atomic():
-                obj.delete()
+            gate.delete(request.user, obj)
         except ProtectedError:
             messages.error(
                 request,

@@ -209,6 +209,9 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 
+# Every model is recorded, registered from one place (beacon.core.changelog), in Beacon's
+# own entry model, which keeps each entry's history parent in an indexed column.
+AUDITLOG_LOGENTRY_MODEL = "core.ChangeLogEntry"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 

@@ -8,17 +8,6 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Industrial chains")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
-        from . import models
-
-        auditlog.register(models.Chain)
-        auditlog.register(models.ChainVersion, exclude_fields=["text"])
-        auditlog.register(models.LinkMapping)
-        auditlog.register(models.TargetList)
-        # Targets are a list's frozen output; what changes later, and is logged, is the lead.
-        auditlog.register(models.Target, include_fields=["lead"])
-
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
         from beacon.core.views.generic import register_panel
         from beacon.registry.models import Enterprise

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.analytics.chains import Chain as ParsedChain
 from beacon.analytics.chains import parse_chain
-from beacon.core.models import BeaconModel, BilingualNameMixin, user_field
+from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded, user_field
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Enterprise
 
@@ -76,6 +76,8 @@ class LinkMapping(BeaconModel):
 
     scope_paths = {"park": "enterprise__park", "enterprise": "enterprise"}
 
+    change_log = Recorded(parent="enterprise")
+
     class Meta:
         ordering = ["chain", "link", "enterprise"]
         verbose_name = _("link mapping")
@@ -93,9 +95,6 @@ class LinkMapping(BeaconModel):
 
     def get_absolute_url(self):
         return reverse("chains:link", args=[self.chain_id, self.link])
-
-    def get_additional_data(self):
-        return {"enterprise_id": self.enterprise_id}
 
 
 class TargetList(BeaconModel):
@@ -148,6 +147,9 @@ class Target(BeaconModel):
         null=True,
         blank=True,
     )
+
+    # a list's frozen output; what changes later, and is logged, is the lead it became
+    change_log = Recorded(include=("lead",), frozen=True)
 
     class Meta:
         ordering = ["target_list", "link", "rank"]

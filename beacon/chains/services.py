@@ -12,15 +12,16 @@ from pathlib import Path
 import polars as pl
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from beacon.analytics import chains as engine
 from beacon.analytics import targeting
 from beacon.analytics.conditions import RuleError
-from beacon.core.changelog import acting_as, bulk_create_logged
+from beacon.core import gate
+from beacon.core.changelog import acting_as
 from beacon.core.permissions import restrict
 from beacon.promotion.choices import LeadSource, Stage
-from beacon.promotion.models import Lead, StageChange, Team
+from beacon.promotion.models import Lead, Team
+from beacon.promotion.services import open_leads
 from beacon.registry.models import AnnualFigure, Enterprise
 
 from .models import Chain, Target, TargetList
@@ -148,12 +149,12 @@ def make_target_list(chain: Chain, candidates: Path, user, **options) -> TargetL
 
 
 def to_pipeline(targets, team: Team, user) -> list[Lead]:
-    """Leads for ``targets`` not yet worked, owned by ``team``, source "chain gap"."""
-    today = timezone.localdate()
+    """Leads for ``targets`` not yet worked, owned by ``team``, source "chain gap", opened
+    as every lead is (one claim per company checked)."""
     chosen = [t for t in targets if t.lead_id is None]
-    with transaction.atomic(), acting_as(user):
-        leads = bulk_create_logged(
-            Lead,
+
+    def work():
+        leads = open_leads(
             [
                 Lead(
                     uscc=t.uscc,
@@ -165,20 +166,17 @@ def to_pipeline(targets, team: Team, user) -> list[Lead]:
                     source=LeadSource.CHAIN_GAP,
                     source_note=str(t.target_list),
                     team=team,
-                    stage=Stage.LEAD,
-                    stage_date=today,
                 )
                 for t in chosen
             ],
-        )
-        bulk_create_logged(
-            StageChange,
-            [StageChange(lead=lead, stage=Stage.LEAD, date=today, moved_by=user) for lead in leads],
+            user,
         )
         for target, lead in zip(chosen, leads, strict=True):
             target.lead = lead
             target.save(update_fields=["lead", "updated"])
-    return leads
+        return leads
+
+    return gate.write(user, "add", work)
 
 
 def load_templates(user=None) -> list[Chain]:

@@ -14,7 +14,7 @@ from django.views import View
 from beacon.analytics import chains as engine
 from beacon.analytics.conditions import RuleError
 from beacon.core import gate
-from beacon.core.permissions import can, instance_in_scope, restrict
+from beacon.core.permissions import can, restrict
 from beacon.core.versions import VersionDownloadView
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
@@ -44,14 +44,6 @@ def label(name: dict) -> str:
     if get_language() == "en":
         return name.get("en") or name.get("zh") or ""
     return name.get("zh") or name.get("en") or ""
-
-
-class ChainEditView(generic.ObjectEditView):
-    model = Chain
-    form_class = forms.ChainForm
-
-    def form_kwargs(self):
-        return {"user": self.request.user}
 
 
 class ChainDownloadView(VersionDownloadView):
@@ -334,9 +326,14 @@ class TargetListView(generic.ObjectView):
             groups.setdefault(target.link, []).append(target)
         return {
             "groups": [(key, names.get(key, key), groups[key]) for key in names if key in groups],
-            "teams": restrict(Team.objects.all(), user, "view"),
+            "teams": lead_teams(user),
             "can_lead": can(user, Lead, "add"),
         }
+
+
+def lead_teams(user):
+    """The teams ``user`` may open leads for."""
+    return gate.field_access(user, Lead, "add").choices("team", Team.objects.all())
 
 
 class ToPipelineView(generic.ObjectPermissionMixin, View):
@@ -346,12 +343,9 @@ class ToPipelineView(generic.ObjectPermissionMixin, View):
 
     def post(self, request, pk):
         target_list = get_object_or_404(self.restricted("view"), pk=pk)
-        team = get_object_or_404(
-            restrict(Team.objects.all(), request.user, "view"), code=request.POST.get("team", "")
-        )
-        probe = Lead(team=team)
-        if not can(request.user, Lead, "add") or not instance_in_scope(request.user, probe, "add"):
+        if not can(request.user, Lead, "add"):
             raise Http404
+        team = get_object_or_404(lead_teams(request.user), code=request.POST.get("team", ""))
         ids = [int(i) for i in request.POST.getlist("target") if i.isdigit()]
         targets = list(target_list.targets.filter(pk__in=ids).select_related("target_list__chain"))
         leads = services.to_pipeline(targets, team, request.user)
@@ -363,8 +357,6 @@ class ToPipelineView(generic.ObjectPermissionMixin, View):
 
 CHAIN = {
     **views_for(Chain, filtersets.ChainFilterSet, tables.ChainTable, forms.ChainForm),
-    "add": ChainEditView,
-    "edit": ChainEditView,
     "detail": ChainView,
 }
 for page in ("import", "template"):

@@ -10,13 +10,15 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import audit_resources  # noqa: F401  (registers the audit logs' export tables)
         from .api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        from .changelog import register_models
         from .navigation import MenuGroup, MenuItem, register_group
 
+        register_models()
         register_group(
             MenuGroup(
                 _("Audit"),
                 (
-                    MenuItem(_("Change log"), "core:logentry_list", "auditlog.logentry"),
+                    MenuItem(_("Change log"), "core:logentry_list", "core.changelogentry"),
                     MenuItem(_("Logins"), "core:accesslog_list", "axes.accesslog"),
                     MenuItem(
                         _("Failed logins"), "core:accessfailurelog_list", "axes.accessfailurelog"

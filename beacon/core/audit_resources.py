@@ -1,23 +1,24 @@
 """The audit logs as export tables (export only: nothing imports into a log)."""
 
-from auditlog.models import LogEntry
 from axes.models import AccessFailureLog, AccessLog
+
+from beacon.core.models import ChangeLogEntry
 
 from .resources import Column, Resource, register
 
 # Stable words, not translated labels: an export is data that scripts read.
 ACTION_CODES = {
-    LogEntry.Action.CREATE: "create",
-    LogEntry.Action.UPDATE: "update",
-    LogEntry.Action.DELETE: "delete",
-    LogEntry.Action.ACCESS: "access",
+    ChangeLogEntry.Action.CREATE: "create",
+    ChangeLogEntry.Action.UPDATE: "update",
+    ChangeLogEntry.Action.DELETE: "delete",
+    ChangeLogEntry.Action.ACCESS: "access",
 }
 
 
 @register
 class ChangeLogResource(Resource):
     kind = "changelog"
-    model = LogEntry
+    model = ChangeLogEntry
     importable = False
     key = ("id",)
     select_related = ("actor", "content_type")

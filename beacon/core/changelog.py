@@ -1,8 +1,11 @@
-"""Bulk writes that keep the change log whole.
+"""The change log: every model recorded from one place, and bulk writes that keep it whole.
 
-auditlog records single saves and deletes through signals; ``bulk_create`` and
-``update`` send none. Every bulk write on a recorded model goes through these helpers,
-which write the rows and their log entries in the same transaction.
+auditlog records single saves, deletes and many-to-many links through signals, into
+``ChangeLogEntry``. ``register_models`` registers every model at start-up with what the
+model declares as its ``change_log`` (``beacon.core.models.Recorded``); a model that is
+deliberately not recorded is in ``NOT_RECORDED`` with the reason, and a test fails for any
+model that is neither. ``bulk_create`` and ``update`` send no signals: every bulk write
+goes through the helpers here, which write the rows and their entries in one transaction.
 """
 
 from __future__ import annotations
@@ -14,21 +17,86 @@ from contextvars import ContextVar
 from auditlog.cid import get_cid, set_cid
 from auditlog.context import set_extra_data
 from auditlog.middleware import AuditlogMiddleware
-from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
+from .models import ChangeLogEntry, Recorded, parent_of
+
+# label -> why the model is not recorded
+NOT_RECORDED = {
+    "core.changelogentry": "the change log itself",
+    "admin.logentry": "the Django admin's own note of its actions, which the log records",
+    "auth.permission": "made by migrate; roles are data in core.role, recorded",
+    "auth.group": "not used: a user's one role is core.role",
+    "contenttypes.contenttype": "made by migrate: the names of the models",
+    "sessions.session": "a login's session key, a secret; logins are the login log's",
+    "axes.accesslog": "the login log, append-only itself",
+    "axes.accessfailurelog": "the failed-login log, append-only itself",
+    "axes.accessattempt": "the lockout counter the failed-login log already records",
+    "axes.accessattemptexpiration": "the lockout counter's expiry",
+    "otp_static.statictoken": "a one-time recovery code, a secret; its device is recorded",
+}
+# Models of other packages that are recorded, and how.
+RECORDED_ELSEWHERE = {
+    # enrolling and removing a second factor are changes; the key and counters are not
+    "otp_totp.totpdevice": Recorded(parent="user", include=("user", "name", "confirmed")),
+    "otp_static.staticdevice": Recorded(parent="user", include=("user", "name", "confirmed")),
+}
+# Many-to-many fields Beacon does not use, so not recorded.
+UNUSED_LINKS = {"core.user": ("groups", "user_permissions")}
+
+
+def recorded(model) -> Recorded | None:
+    """How ``model`` is recorded, or None when it is not."""
+    label = model._meta.label_lower
+    if label in NOT_RECORDED:
+        return None
+    return RECORDED_ELSEWHERE.get(label) or getattr(model, "change_log", None) or Recorded()
+
+
+def register_models() -> None:
+    """Register every installed model with auditlog as it declares (at start-up)."""
+    for model in apps.get_models():
+        how = recorded(model)
+        if how is None or auditlog.contains(model):
+            continue
+        unused = UNUSED_LINKS.get(model._meta.label_lower, ())
+        auditlog.register(
+            model,
+            include_fields=list(how.include),
+            exclude_fields=list(how.exclude),
+            m2m_fields={f.name for f in model._meta.many_to_many if f.name not in unused},
+        )
+
+
+def children(model) -> list[type[models.Model]]:
+    """The models whose rows' history shows on a ``model`` object's history page."""
+    out = []
+    for child in apps.get_models():
+        how = recorded(child)
+        if how is not None and how.parent is not None:
+            if child._meta.get_field(how.parent).related_model is model:
+                out.append(child)
+    return out
+
 
 def field_values(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, str | None]:
-    """The values auditlog would record, as strings, keyed by field name."""
+    """The values auditlog would record, as strings, keyed by field name: the fields the
+    model's ``change_log`` records (of ``fields``, where given)."""
+    how = recorded(type(obj)) or Recorded()
     out = {}
     for field in obj._meta.concrete_fields:
-        if field.primary_key or (fields is not None and field.name not in fields):
+        name = field.name
+        if field.primary_key or (fields is not None and name not in fields):
+            continue
+        if (how.include and name not in how.include) or name in how.exclude:
             continue
         value = getattr(obj, field.attname)
-        out[field.name] = None if value is None else smart_str(value)
+        out[name] = None if value is None else smart_str(value)
     return out
 
 
@@ -66,13 +134,13 @@ class ChangeLogMiddleware(AuditlogMiddleware):
             return self.get_response(request)
 
 
-def _entries(model, action: int, rows: Sequence[tuple[models.Model, dict]]) -> list[LogEntry]:
+def _entries(model, action: int, rows: Sequence[tuple[models.Model, dict]]) -> list[ChangeLogEntry]:
     ct = ContentType.objects.get_for_model(model)
     ctx = _acting.get() or NOBODY
     now = timezone.now()
     cid = get_cid()
     return [
-        LogEntry(
+        ChangeLogEntry(
             content_type=ct,
             object_pk=str(obj.pk),
             object_id=obj.pk,
@@ -84,30 +152,27 @@ def _entries(model, action: int, rows: Sequence[tuple[models.Model, dict]]) -> l
             remote_addr=ctx["remote_addr"],
             cid=cid,
             timestamp=now,
-            additional_data=_additional_data(obj),
+            **parent_of(obj),
         )
         for obj, changes in rows
         if changes
     ]
 
 
-def _additional_data(obj) -> dict | None:
-    # What auditlog stores for a single save, so a bulk change shows in the same histories.
-    get_additional_data = getattr(obj, "get_additional_data", None)
-    return get_additional_data() if callable(get_additional_data) else None
-
-
 def bulk_create_logged(model, objs: Sequence[models.Model], batch_size: int = 2000):
-    """``bulk_create`` with one 'create' log entry per row."""
+    """``bulk_create`` with one 'create' log entry per row (none for a frozen output, which
+    its parent's entry records)."""
+    how = recorded(model)
     with transaction.atomic():
         created = model.objects.bulk_create(objs, batch_size=batch_size)
-        rows = [
-            (o, {k: [None, v] for k, v in field_values(o).items() if v is not None})
-            for o in created
-        ]
-        LogEntry.objects.bulk_create(
-            _entries(model, LogEntry.Action.CREATE, rows), batch_size=batch_size
-        )
+        if how is not None and not how.frozen:
+            rows = [
+                (o, {k: [None, v] for k, v in field_values(o).items() if v is not None})
+                for o in created
+            ]
+            ChangeLogEntry.objects.bulk_create(
+                _entries(model, ChangeLogEntry.Action.CREATE, rows), batch_size=batch_size
+            )
     return created
 
 
@@ -121,12 +186,12 @@ def bulk_update_logged(
     rows = []
     for before, after in pairs:
         old, new = field_values(before, fields), field_values(after, fields)
-        rows.append((after, {k: [old[k], new[k]] for k in fields if old[k] != new[k]}))
+        rows.append((after, {k: [old[k], new[k]] for k in new if old[k] != new[k]}))
     changed = [(o, c) for o, c in rows if c]
     with transaction.atomic():
         model.objects.bulk_update([o for o, _ in changed], fields, batch_size=batch_size)
-        LogEntry.objects.bulk_create(
-            _entries(model, LogEntry.Action.UPDATE, changed), batch_size=batch_size
+        ChangeLogEntry.objects.bulk_create(
+            _entries(model, ChangeLogEntry.Action.UPDATE, changed), batch_size=batch_size
         )
     return len(changed)
 
@@ -161,6 +226,6 @@ def bulk_link_logged(model, field_name: str, links, batch_size: int = 2000) -> N
     ]
     with transaction.atomic():
         through.objects.bulk_create(rows, batch_size=batch_size)
-        LogEntry.objects.bulk_create(
-            _entries(model, LogEntry.Action.UPDATE, changes), batch_size=batch_size
+        ChangeLogEntry.objects.bulk_create(
+            _entries(model, ChangeLogEntry.Action.UPDATE, changes), batch_size=batch_size
         )

@@ -2,10 +2,12 @@ from django import forms
 
 
 class StyledModelForm(forms.ModelForm):
-    """A model form with Tabler's classes on every widget."""
+    """A model form with Tabler's classes on every widget, knowing the user it is filled in
+    for (what it saves is theirs: a rule file's version, a lead they open)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

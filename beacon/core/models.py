@@ -2,9 +2,12 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -27,6 +30,23 @@ def user_field(verbose_name) -> models.ForeignKey:
     )
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """How the change log records a model, declared once on the model as ``change_log``.
+
+    ``parent`` names the foreign key whose object's history shows this row's changes too
+    (an annual figure's enterprise); ``include``/``exclude`` narrow the fields recorded
+    (a rule file's text is its version, not a change); ``frozen`` rows are a run's output,
+    created with their parent and recorded by its entry, so only later changes are logged.
+    Every model is recorded, from one place at start-up (``beacon.core.changelog``).
+    """
+
+    parent: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    frozen: bool = False
+
+
 class BeaconModel(models.Model):
     """Base of every registry object: timestamps and the permission-aware queryset.
 
@@ -40,6 +60,7 @@ class BeaconModel(models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     scope_paths: dict[str, str] = {}
+    change_log = Recorded()
 
     class Meta:
         abstract = True
@@ -102,6 +123,9 @@ class User(AbstractUser):
         blank=True,
     )
 
+    # The password's hash is not a change to show anyone; logins are the login log's.
+    change_log = Recorded(exclude=("password", "last_login"))
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -124,6 +148,8 @@ class ScopeGrant(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ScopeKind.choices)
     object_id = models.PositiveBigIntegerField(_("object id"))
+
+    change_log = Recorded(parent="user")
 
     class Meta:
         verbose_name = _("scope grant")
@@ -157,6 +183,9 @@ class ApiToken(models.Model):
     expires = models.DateTimeField(_("expires"), null=True, blank=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
 
+    # Issued and revoked are changes; the hash is a secret, each use is not a change.
+    change_log = Recorded(exclude=("key_hash", "last_used"))
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
@@ -175,3 +204,61 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires is not None and self.expires <= timezone.now()
+
+
+def parent_of(instance) -> dict:
+    """The history parent's columns of a change-log entry about ``instance``."""
+    recorded = getattr(type(instance), "change_log", None)
+    if recorded is None or recorded.parent is None:
+        return {}
+    field = instance._meta.get_field(recorded.parent)
+    parent_id = getattr(instance, field.attname)
+    if parent_id is None:
+        return {}
+    return {
+        "parent_type": ContentType.objects.get_for_model(field.related_model),
+        "parent_id": parent_id,
+    }
+
+
+class ChangeLogManager(LogEntryManager):
+    """auditlog's manager, filling in the history parent of every entry it writes."""
+
+    def log_create(self, instance, force_log: bool = False, **kwargs):
+        return super().log_create(instance, force_log, **{**parent_of(instance), **kwargs})
+
+    def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
+        kwargs = {**parent_of(instance), **kwargs}
+        return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
+
+
+class ChangeLogEntry(AbstractLogEntry):
+    """One recorded change: who, when, from where, the object, its fields before and after,
+    and the parent whose history shows it (an enterprise for its figures). Append-only."""
+
+    parent_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("parent type"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    parent_id = models.BigIntegerField(_("parent id"), null=True, blank=True)
+
+    objects = ChangeLogManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        indexes = [
+            # an object's history page: its own entries and its children's, one query each way
+            models.Index(fields=["content_type", "object_id"], name="core_change_object"),
+            models.Index(fields=["parent_type", "parent_id"], name="core_change_parent"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The change log is append-only: an entry is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The change log is append-only: an entry is never deleted.")

@@ -151,7 +151,7 @@ DEFAULT_ROLES = [
         "rules": [
             rule(
                 [
-                    "auditlog.logentry",
+                    "core.changelogentry",
                     "axes.accesslog",
                     "axes.accessfailurelog",
                     "axes.accessattempt",

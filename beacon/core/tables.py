@@ -1,8 +1,9 @@
 import django_tables2 as tables
-from auditlog.models import LogEntry
 from axes.models import AccessFailureLog, AccessLog
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from beacon.core.models import ChangeLogEntry
 
 
 class BaseTable(tables.Table):
@@ -28,7 +29,7 @@ class LogEntryTable(BaseTable):
     remote_addr = tables.Column(verbose_name=_("Address"))
 
     class Meta(BaseTable.Meta):
-        model = LogEntry
+        model = ChangeLogEntry
         fields = (
             "timestamp",
             "actor",

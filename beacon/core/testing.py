@@ -20,7 +20,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
@@ -28,6 +27,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from beacon.conftest import ROLES
+from beacon.core.models import ChangeLogEntry
 
 ACTIONS = ("view", "add", "change", "delete")
 ALL, P1, E1 = "all", "P1", "E1"
@@ -127,8 +127,8 @@ def ends(objects: list) -> list:
     return objects[:1] + objects[1:][-1:]
 
 
-def log_entries(obj, action) -> list[LogEntry]:
-    return list(LogEntry.objects.get_for_object(obj).filter(action=action))
+def log_entries(obj, action) -> list[ChangeLogEntry]:
+    return list(ChangeLogEntry.objects.get_for_object(obj).filter(action=action))
 
 
 # -- the walk ------------------------------------------------------------------------------
@@ -334,25 +334,25 @@ class ModelViewCases:
     @pytest.mark.parametrize("role", ROLES)
     def test_create_holds_the_scope_and_is_logged(self, zone, users, client_for, role):
         client, scope, url = client_for(role), self.scopes(role)["add"], self.url("_add")
-        count, logged = self.model.objects.count(), LogEntry.objects.count()
+        count, logged = self.model.objects.count(), ChangeLogEntry.objects.count()
         data = self.form_data(zone, *home(zone))
         if scope is NO:
             assert client.get(url).status_code == 404
             assert client.post(url, data).status_code == 404
-            assert (self.model.objects.count(), LogEntry.objects.count()) == (count, logged)
+            assert (self.model.objects.count(), ChangeLogEntry.objects.count()) == (count, logged)
             return
         assert client.get(url).status_code == 200
         if away(zone, scope) is not None:
             response = client.post(url, self.form_data(zone, *away(zone, scope)))
             assert response.status_code == 200
             assert response.context["form"].errors == self.refusal
-            assert (self.model.objects.count(), LogEntry.objects.count()) == (count, logged)
+            assert (self.model.objects.count(), ChangeLogEntry.objects.count()) == (count, logged)
         response = client.post(url, data)
         assert response.status_code == 302, response.context["form"].errors
         assert self.model.objects.count() == count + 1
         obj = self.model.objects.latest("pk")
         assert response.url == obj.get_absolute_url()
-        assert [e.actor for e in log_entries(obj, LogEntry.Action.CREATE)] == [users[role]]
+        assert [e.actor for e in log_entries(obj, ChangeLogEntry.Action.CREATE)] == [users[role]]
 
     @pytest.mark.parametrize("role", ROLES)
     def test_edit_holds_the_scope_and_is_logged(self, zone, users, client_for, role):
@@ -381,7 +381,7 @@ class ModelViewCases:
         assert response.url == obj.get_absolute_url()
         obj.refresh_from_db()
         assert getattr(obj, field) == value
-        (entry,) = log_entries(obj, LogEntry.Action.UPDATE)
+        (entry,) = log_entries(obj, ChangeLogEntry.Action.UPDATE)
         assert entry.actor == users[role]
         assert entry.changes[field] == [str(before), str(value)]
 
@@ -408,19 +408,19 @@ class ModelViewCases:
         assert response.status_code == 302
         assert response.url == self.url("_list")
         assert not self.model.objects.filter(pk=obj.pk).exists()
-        assert [e.actor for e in log_entries(obj, LogEntry.Action.DELETE)] == [users[role]]
+        assert [e.actor for e in log_entries(obj, ChangeLogEntry.Action.DELETE)] == [users[role]]
 
     @pytest.mark.parametrize("role", ROLES)
     def test_import_holds_the_scope_and_is_logged(self, zone, users, client_for, role):
         client, scope = client_for(role), self.scopes(role)["add"]
         url, template = self.url("_import"), self.url("_template")
-        count, logged = self.model.objects.count(), LogEntry.objects.count()
+        count, logged = self.model.objects.count(), ChangeLogEntry.objects.count()
         row = self.import_row(zone, *home(zone))
         if scope is NO or self.key_columns is None:
             for page in (url, f"{template}?format=csv", f"{template}?format=xlsx"):
                 assert client.get(page).status_code == 404
             assert client.post(url, {"file": csv_upload("home.csv", row)}).status_code == 404
-            assert (self.model.objects.count(), LogEntry.objects.count()) == (count, logged)
+            assert (self.model.objects.count(), ChangeLogEntry.objects.count()) == (count, logged)
             return
         assert client.get(url).status_code == 200
         for fmt in ("csv", "xlsx"):
@@ -434,9 +434,9 @@ class ModelViewCases:
             assert response.status_code == 400
             errors = [str(e) for e in response.context["result"].errors]
             assert errors == [self.import_refusal(park, enterprise)]
-            assert (self.model.objects.count(), LogEntry.objects.count()) == (count, logged)
+            assert (self.model.objects.count(), ChangeLogEntry.objects.count()) == (count, logged)
         response = client.post(url, {"file": csv_upload("home.csv", row)})
         assert response.status_code == 200, response.context["result"].errors
         assert response.context["result"].created == 1
         obj = self.model.objects.latest("pk")
-        assert [e.actor for e in log_entries(obj, LogEntry.Action.CREATE)] == [users[role]]
+        assert [e.actor for e in log_entries(obj, ChangeLogEntry.Action.CREATE)] == [users[role]]

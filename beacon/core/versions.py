@@ -17,7 +17,7 @@ from django.views import View
 
 from beacon.analytics.conditions import RuleError
 
-from .models import user_field
+from .models import Recorded, user_field
 from .views.generic import ObjectPermissionMixin
 
 MAX_RULE_FILE_BYTES = 200_000
@@ -31,6 +31,9 @@ class RuleFileVersion(models.Model):
     comment = models.CharField(_("what changed"), max_length=300, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = user_field(_("saved by"))
+
+    # the text is the version itself, shown and downloaded as such, never a change
+    change_log = Recorded(exclude=("text",))
 
     class Meta:
         abstract = True
@@ -66,9 +69,8 @@ class RuleFileFormMixin(forms.Form):
     upload = forms.FileField(label=_("or upload a YAML file"), required=False)
     comment = forms.CharField(label=_("what changed"), max_length=300, required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         current = self.instance.current if self.instance.pk else None
         if current is not None:
             self.fields["text"].initial = current.text

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from beacon.analytics.scheme import Scheme as ParsedScheme
 from beacon.analytics.scheme import parse_scheme
-from beacon.core.models import BeaconModel, user_field
+from beacon.core.models import BeaconModel, Recorded, user_field
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Enterprise, Park
 from beacon.registry.validators import validate_year
@@ -94,6 +94,8 @@ class EvaluationRun(BeaconModel):
     # the park results table as computed, rows in rank order
     park_results = models.JSONField(_("park results"), default=list)
 
+    change_log = Recorded(include=("official", "note"))
+
     class Meta:
         ordering = ["-year", "-pk"]
         verbose_name = _("evaluation run")
@@ -154,6 +156,11 @@ class EvaluationResult(BeaconModel):
 
     scope_paths = {"park": "park", "enterprise": "enterprise"}
 
+    # the run's frozen output; what changes later, and is logged, is the class
+    change_log = Recorded(
+        parent="enterprise", include=("final_class", "class_change_reason"), frozen=True
+    )
+
     class Meta:
         ordering = ["run", "rank", "enterprise__uscc"]
         verbose_name = _("evaluation result")
@@ -172,10 +179,6 @@ class EvaluationResult(BeaconModel):
 
     def get_absolute_url(self):
         return reverse("evaluation:evaluationresult", args=[self.pk])
-
-    def get_additional_data(self):
-        # Shown in the enterprise's history next to its own changes.
-        return {"enterprise_id": self.enterprise_id}
 
     @property
     def class_changed(self) -> bool:
@@ -196,6 +199,8 @@ class AnnualFlag(BeaconModel):
 
     scope_paths = {"park": "enterprise__park", "enterprise": "enterprise"}
 
+    change_log = Recorded(parent="enterprise")
+
     class Meta:
         ordering = ["-year", "enterprise"]
         verbose_name = _("annual fact")
@@ -213,6 +218,3 @@ class AnnualFlag(BeaconModel):
 
     def get_absolute_url(self):
         return reverse("evaluation:annualflag", args=[self.pk])
-
-    def get_additional_data(self):
-        return {"enterprise_id": self.enterprise_id}

@@ -30,14 +30,6 @@ SCATTER_POINTS = 20_000  # more points than this draw as a blur; the sample keep
 # -- schemes -------------------------------------------------------------------------------
 
 
-class SchemeEditView(generic.ObjectEditView):
-    model = Scheme
-    form_class = forms.SchemeForm
-
-    def form_kwargs(self):
-        return {"user": self.request.user}
-
-
 class SchemeView(generic.ObjectView):
     model = Scheme
 
@@ -371,8 +363,6 @@ class ResultListView(generic.RelatedListView):
 
 SCHEME = {
     **views_for(Scheme, filtersets.SchemeFilterSet, tables.SchemeTable, forms.SchemeForm),
-    "add": SchemeEditView,
-    "edit": SchemeEditView,
     "detail": SchemeView,
 }
 for page in ("import", "template"):

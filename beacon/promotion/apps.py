@@ -8,22 +8,11 @@ class PromotionConfig(AppConfig):
     verbose_name = _("Investment promotion")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
         from beacon.core.scopes import register_scope_target
 
-        from . import models, resources  # noqa: F401  (resources register their import kinds)
+        from . import resources  # noqa: F401  (resources register their import kinds)
 
         register_scope_target("team", "promotion.Team", "code")
-        auditlog.register(models.Team, m2m_fields={"industries"})
-        auditlog.register(models.Activity, m2m_fields={"leads"})
-        for model in (
-            models.Lead,
-            models.StageChange,
-            models.ParkEntryRule,
-            models.PromotionTarget,
-        ):
-            auditlog.register(model)
 
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
 

@@ -18,8 +18,8 @@ from beacon.registry.demo import PARKS, SEED, make_uscc
 from beacon.registry.models import Enterprise, IndustryClass, Park
 
 from .choices import ORDER, ActivityKind, ClaimStatus, LeadSource, Stage
+from .claims import normalise_name
 from .models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
-from .services import normalise_name
 
 SIZES = {"small": 600, "large": 20_000}
 # Median days from each stage to the next, and the share of leads that go on.

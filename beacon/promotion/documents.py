@@ -9,7 +9,7 @@ import zipfile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from beacon.core.changelog import acting_as
+from beacon.core import gate
 
 from .models import Lead, LeadDocument
 
@@ -55,12 +55,17 @@ def attach(lead: Lead, upload, title: str, user) -> LeadDocument:
     # stored under a name of our own: the user's file name is only the title's default
     title = title.strip() or upload.name
     upload.name = f"{uuid.uuid4().hex}.{kind}"
-    with acting_as(user):
-        return LeadDocument.objects.create(
-            lead=lead,
-            title=title,
-            file=upload,
-            kind=kind,
-            size=upload.size,
-            uploaded_by=user,
-        )
+    document = LeadDocument(
+        lead=lead, title=title, file=upload, kind=kind, size=upload.size, uploaded_by=user
+    )
+    try:
+        return gate.save(user, document)
+    except gate.OutsideScope:
+        document.file.delete(save=False)  # stored before the row was refused
+        raise
+
+
+def remove(document: LeadDocument, user) -> None:
+    """Delete a lead's file: the row through the write gate, then the stored file."""
+    gate.delete(user, document)
+    document.file.delete(save=False)

@@ -2,13 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.changelog import acting_as
 from beacon.core.forms import CodeChoiceField, CodeListField, StyledModelForm
 from beacon.registry.models import IndustryClass
 
 from .choices import ClaimStatus, Stage
-from .models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
-from .services import flag_claims, rival_claims
+from .claims import flag_claims, rival_claims
+from .models import Activity, Lead, ParkEntryRule, PromotionTarget, Team
+from .services import open_lead
 
 
 class TeamForm(StyledModelForm):
@@ -103,9 +103,8 @@ class LeadForm(StyledModelForm):
         model = Lead
         fields = LEAD_FIELDS
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         self.claims = []
         if self.instance.pk:
             del self.fields["lead_date"]
@@ -144,24 +143,14 @@ class LeadForm(StyledModelForm):
         return cleaned
 
     def save(self, commit=True):
+        if self.instance.pk is not None:
+            lead = super().save(commit)
+            if commit and self.claims and lead.claim != ClaimStatus.DECIDED:
+                flag_claims([lead])
+            return lead
         lead = super().save(commit=False)
-        if lead.pk is None:
-            lead.stage, lead.stage_date = Stage.LEAD, self.cleaned_data["lead_date"]
-        if commit:
-            lead.save()
-            self._save_m2m()
-        return lead
-
-    def _save_m2m(self):
-        super()._save_m2m()
-        lead = self.instance
-        with acting_as(self.user):
-            if not lead.stage_changes.exists():
-                StageChange.objects.create(
-                    lead=lead, stage=Stage.LEAD, date=lead.stage_date, moved_by=self.user
-                )
-            if self.claims and lead.claim != ClaimStatus.DECIDED:
-                flag_claims(lead)
+        lead.stage_date = self.cleaned_data["lead_date"]
+        return open_lead(lead, self.user) if commit else lead
 
 
 class MoveForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.analytics.conditions import RuleError
 from beacon.core.choices import ScopeKind
-from beacon.core.models import BeaconModel, BilingualNameMixin, user_field
+from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded, user_field
 from beacon.core.querysets import RestrictedQuerySet
 from beacon.registry.models import Enterprise, IndustryClass, Park, amount_field
 from beacon.registry.validators import validate_uscc, validate_year
@@ -240,6 +240,8 @@ class StageChange(BeaconModel):
 
     scope_paths = {"team": "lead__team", "park": "lead__proposed_park"}
 
+    change_log = Recorded(parent="lead")
+
     class Meta:
         ordering = ["lead", "date", "pk"]
         verbose_name = _("stage change")
@@ -251,9 +253,6 @@ class StageChange(BeaconModel):
 
     def get_absolute_url(self):
         return self.lead.get_absolute_url()
-
-    def get_additional_data(self):
-        return {"lead_id": self.lead_id}
 
 
 class LeadDocument(BeaconModel):
@@ -271,6 +270,8 @@ class LeadDocument(BeaconModel):
 
     scope_paths = {"team": "lead__team", "park": "lead__proposed_park"}
 
+    change_log = Recorded(parent="lead")
+
     class Meta:
         ordering = ["lead", "-created"]
         verbose_name = _("lead document")
@@ -281,9 +282,6 @@ class LeadDocument(BeaconModel):
 
     def get_absolute_url(self):
         return reverse("promotion:leaddocument", args=[self.pk])
-
-    def get_additional_data(self):
-        return {"lead_id": self.lead_id}
 
 
 class ParkEntryRule(BeaconModel):

@@ -5,11 +5,12 @@ import copy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beacon.core.changelog import bulk_create_logged, bulk_update_logged
+from beacon.core.changelog import bulk_update_logged
 from beacon.core.resources import Column, Resource, register
 
 from .choices import ORDER, Stage
 from .models import Activity, Lead, StageChange, Team
+from .services import open_leads
 
 
 @register
@@ -91,17 +92,14 @@ class LeadResource(Resource):
             lead.stage_date = timezone.localdate()
         return lead
 
-    def write(self, plan, result, user) -> None:
-        super().write(plan, result, user)
-        # Each new lead's first stage, so the history and the figures know when it came in.
-        new = [inst for _r, before, inst, _m in plan if before is None]
-        bulk_create_logged(
-            StageChange,
-            [
-                StageChange(lead=lead, stage=Stage.LEAD, date=lead.stage_date, moved_by=user)
-                for lead in new
-            ],
-        )
+    def validate(self, instance, user, action, values):
+        problems = super().validate(instance, user, action, values)
+        if instance.stage_date and instance.stage_date > timezone.localdate():
+            problems.append(("lead_date", _("the date is in the future")))
+        return problems
+
+    def create(self, objs, user) -> None:
+        open_leads(objs, user)
 
 
 @register

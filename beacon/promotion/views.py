@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from beacon.analytics import pipeline
+from beacon.core import gate
 from beacon.core.choices import ScopeKind
 from beacon.core.permissions import can, restrict, scope_kinds
 from beacon.core.views import generic
@@ -26,7 +27,8 @@ from beacon.registry.models import Park
 
 from . import filtersets, forms, tables
 from .choices import ORDER, Stage
-from .documents import DocumentError, attach
+from .claims import rival_claims
+from .documents import DocumentError, attach, remove
 from .models import (
     Activity,
     Lead,
@@ -36,7 +38,8 @@ from .models import (
     StageChange,
     Team,
 )
-from .services import StageError, decide_claim, move, rival_claims, route
+from .routing import route
+from .services import StageError, decide_claim, move
 
 BOARD_CARDS = 30  # cards per column; the column's count is always the whole
 ROT_DAYS = 30
@@ -107,14 +110,6 @@ class ActivityCalendarView(generic.ObjectPermissionMixin, View):
 
 
 # -- leads ---------------------------------------------------------------------------------
-
-
-class LeadEditView(generic.ObjectEditView):
-    model = Lead
-    form_class = forms.LeadForm
-
-    def form_kwargs(self):
-        return {"user": self.request.user}
 
 
 class LeadView(generic.ObjectView):
@@ -245,8 +240,7 @@ class DocumentView(generic.ObjectPermissionMixin, View):
         """Delete it."""
         document = get_object_or_404(self.restricted("delete"), pk=pk)
         lead = document.lead
-        document.file.delete(save=False)
-        document.delete()
+        remove(document, request.user)
         messages.success(request, _("Deleted %(object)s.") % {"object": document})
         return redirect(lead.get_absolute_url())
 
@@ -275,7 +269,7 @@ class AssignParkView(LeadActionView):
             raise Http404
         lead = self.lead(pk)
         lead.proposed_park = get_object_or_404(Park, code=request.POST.get("park", ""))
-        lead.save(update_fields=["proposed_park", "updated"])
+        gate.save(request.user, lead)
         messages.success(
             request,
             _("%(lead)s is proposed for %(park)s.") % {"lead": lead, "park": lead.proposed_park},
@@ -503,8 +497,6 @@ LEAD = {
         forms.LeadForm,
         related=("team", "proposed_park"),
     ),
-    "add": LeadEditView,
-    "edit": LeadEditView,
     "detail": LeadView,
 }
 STAGE_CHANGE = {

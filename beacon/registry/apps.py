@@ -8,23 +8,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
-        from . import models, resources  # noqa: F401  (resources register their import kinds)
-
-        for model in (
-            models.Zone,
-            models.IndustryClass,
-            models.Parcel,
-            models.AnnualFigure,
-            models.InnovationPlatform,
-            models.Talent,
-        ):
-            auditlog.register(model)
-        auditlog.register(models.Park, m2m_fields={"industries"})
-        auditlog.register(models.Enterprise, m2m_fields={"parcels"})
-
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
+
+        from . import resources  # noqa: F401  (resources register their import kinds)
 
         register_group(
             MenuGroup(

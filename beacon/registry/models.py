@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.models import BeaconModel, BilingualNameMixin
+from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded
 
 from .choices import (
     ClassificationLevel,
@@ -226,6 +226,9 @@ class AnnualFigure(BeaconModel):
 
     scope_paths = {"park": "enterprise__park", "enterprise": "enterprise"}
 
+    # shown in its enterprise's history
+    change_log = Recorded(parent="enterprise")
+
     class Meta:
         ordering = ["enterprise", "-year"]
         verbose_name = _("annual figures")
@@ -250,10 +253,6 @@ class AnnualFigure(BeaconModel):
 
     def get_absolute_url(self):
         return reverse("registry:annualfigure", args=[self.pk])
-
-    def get_additional_data(self):
-        # Stored with every change-log entry, so the enterprise's history shows its figures.
-        return {"enterprise_id": self.enterprise_id}
 
 
 class InnovationPlatform(BilingualNameMixin, BeaconModel):

@@ -8,21 +8,6 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Key-project supervision")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
-        from . import models
-
-        for model in (
-            models.KeyProject,
-            models.Milestone,
-            models.ProgressReport,
-            models.ProjectIssue,
-            models.LeagueTable,
-            models.StatusRules,
-        ):
-            auditlog.register(model)
-        auditlog.register(models.StatusRuleVersion, exclude_fields=["text"])
-
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
         from beacon.core.views.generic import register_panel
         from beacon.promotion.models import Lead

@@ -6,7 +6,7 @@ from beacon.core.versions import RuleFileFormMixin
 from beacon.promotion.models import Lead
 
 from .models import KeyProject, Milestone, ProgressReport, ProjectIssue, StatusRules
-from .services import check_rules_text, lead_defaults, plan_default_milestones
+from .services import check_rules_text, free_signed_leads, lead_defaults, open_key_project
 
 
 def project_field():
@@ -44,19 +44,12 @@ class KeyProjectForm(StyledModelForm):
         super().__init__(*args, initial=initial, **kwargs)
         if "lead" in self.fields:
             # a project carries on a signed lead, and each lead becomes one project at most
-            free = Lead.objects.projects().filter(key_project__isnull=True)
-            if self.instance.lead_id:
-                free = free | Lead.objects.filter(pk=self.instance.lead_id)
-            self.fields["lead"].queryset = free
+            self.fields["lead"].queryset = free_signed_leads(self.instance)
 
     def save(self, commit=True):
-        self.created = self.instance.pk is None
+        if commit and self.instance.pk is None:
+            return open_key_project(super().save(commit=False), self.user)
         return super().save(commit)
-
-    def _save_m2m(self):
-        super()._save_m2m()
-        if getattr(self, "created", False):
-            plan_default_milestones(self.instance)
 
 
 class MilestoneForm(StyledModelForm):

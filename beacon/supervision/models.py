@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.models import BeaconModel, user_field
+from beacon.core.models import BeaconModel, Recorded, user_field
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Park, amount_field
 
@@ -109,14 +109,13 @@ class ProjectChild(BeaconModel):
 
     scope_paths = {"park": "project__park"}
 
+    change_log = Recorded(parent="project")
+
     class Meta:
         abstract = True
 
     def get_absolute_url(self):
         return self.project.get_absolute_url()
-
-    def get_additional_data(self):
-        return {"keyproject_id": self.project_id}
 
 
 class Milestone(ProjectChild):

@@ -7,13 +7,15 @@ import datetime as dt
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from beacon.analytics import supervision as engine
-from beacon.core.changelog import acting_as
+from beacon.core import gate
 from beacon.core.permissions import restrict
 from beacon.promotion.choices import Stage
+from beacon.promotion.models import Lead
 
 from .choices import DEFAULT_MILESTONES
 from .models import KeyProject, LeagueTable, Milestone, ProgressReport, StatusRules
@@ -23,6 +25,41 @@ from .rulefiles import shipped_rules_text
 FIRST_DAY = dt.date(1900, 1, 1)
 # A project started from a lead without a known end is planned over two years.
 DEFAULT_SPAN = dt.timedelta(days=730)
+
+
+def free_signed_leads(project: KeyProject | None = None):
+    """The signed leads that may become ``project`` (a new one if None): those no other key
+    project carries on."""
+    free = Lead.objects.projects().filter(key_project__isnull=True)
+    if project is not None and project.lead_id:
+        free = free | Lead.objects.filter(pk=project.lead_id)
+    return free
+
+
+def check_lead(lead, project: KeyProject | None = None) -> None:
+    """ValidationError unless ``lead`` may become ``project``: a signed lead, no other
+    project's (code "unique", a clash)."""
+    if not Lead.objects.projects().filter(pk=lead.pk).exists():
+        raise ValidationError(
+            _("Lead %(lead)s is not signed: only a signed lead becomes a key project.")
+            % {"lead": lead.pk}
+        )
+    if not free_signed_leads(project).filter(pk=lead.pk).exists():
+        raise ValidationError(
+            _("Lead %(lead)s is already a key project.") % {"lead": lead.pk}, code="unique"
+        )
+
+
+def open_key_project(project: KeyProject, user) -> KeyProject:
+    """The one way a key project is made (from the form, the API, or a signed lead's panel):
+    saved through the write gate with the default milestones."""
+
+    def work():
+        project.save()
+        plan_default_milestones(project)
+        return project
+
+    return gate.write(user, "add", work)
 
 
 def plan_default_milestones(project: KeyProject) -> None:
@@ -156,12 +193,12 @@ def publish(user, as_of: dt.date) -> LeagueTable:
     table each time)."""
     version, text = rules_in_force()
     result = project_status(user, as_of, text)
-    with transaction.atomic(), acting_as(user):
-        return LeagueTable.objects.create(
-            as_of=as_of,
-            parks=result["parks"],
-            projects=result["projects"],
-            rules=text,
-            rule_version=version,
-            published_by=user,
-        )
+    table = LeagueTable(
+        as_of=as_of,
+        parks=result["parks"],
+        projects=result["projects"],
+        rules=text,
+        rule_version=version,
+        published_by=user,
+    )
+    return gate.save(user, table)

@@ -218,14 +218,6 @@ class StatusRulesView(generic.ObjectView):
         }
 
 
-class StatusRulesEditView(generic.ObjectEditView):
-    model = StatusRules
-    form_class = forms.StatusRulesForm
-
-    def form_kwargs(self):
-        return {"user": self.request.user}
-
-
 class StatusRulesDownloadView(VersionDownloadView):
     model = StatusRules
 
@@ -272,8 +264,6 @@ STATUS_RULES = {
     **views_for(
         StatusRules, filtersets.StatusRulesFilterSet, tables.StatusRulesTable, forms.StatusRulesForm
     ),
-    "add": StatusRulesEditView,
-    "edit": StatusRulesEditView,
     "detail": StatusRulesView,
 }
 for pages in (MILESTONE, PROGRESS_REPORT, PROJECT_ISSUE, KEY_PROJECT, STATUS_RULES):

@@ -5,13 +5,12 @@ command that does it."""
 import csv
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.urls import reverse
 
 from beacon.chains import services
 from beacon.chains.models import Chain, LinkMapping, TargetList
-from beacon.core.models import ScopeGrant
+from beacon.core.models import ChangeLogEntry, ScopeGrant
 from beacon.core.versions import save_version
 from beacon.promotion.choices import LeadSource
 from beacon.promotion.models import Lead, Team
@@ -121,7 +120,7 @@ def test_a_correction_is_recorded_and_counts(zone, chain, client_for, users):
     assert statuses(page)["cells"] == ("strong", 3)
     assert statuses(page)["vehicles"] == ("weak", 1)
     mapping = LinkMapping.objects.get(link="cells")
-    assert LogEntry.objects.get_for_object(mapping).get().actor == users["zone_admin"]
+    assert ChangeLogEntry.objects.get_for_object(mapping).get().actor == users["zone_admin"]
     link = client.get(url)
     assert [m["uscc"] for m in link.context["members"]] == sorted(
         e.uscc for e in zone["p1_enterprises"][:1] + zone["p2_enterprises"]

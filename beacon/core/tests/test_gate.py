@@ -1,16 +1,13 @@
 """The write gate: a write outside the user's scope leaves nothing behind, on every surface."""
 
 import pytest
-from auditlog import get_logentry_model
 from django.test import Client
 
 from beacon.core import gate
 from beacon.core.changelog import acting_as
-from beacon.core.models import Role, User
+from beacon.core.models import ChangeLogEntry, Role, User
 from beacon.registry.models import Enterprise, Parcel, Park
 from beacon.registry.tests import factories
-
-LogEntry = get_logentry_model()
 
 
 @pytest.fixture
@@ -49,10 +46,10 @@ class TestWrite:
         enterprise = new_enterprise(zone, high_tech=True)
         assert gate.save(high_tech_keeper, enterprise) is enterprise
         saved = Enterprise.objects.get(uscc=enterprise.uscc)
-        assert [e.actor for e in LogEntry.objects.get_for_object(saved)] == [high_tech_keeper]
+        assert [e.actor for e in ChangeLogEntry.objects.get_for_object(saved)] == [high_tech_keeper]
 
     def test_a_write_outside_the_scope_is_rolled_back_whole(self, zone, high_tech_keeper):
-        enterprises, logged = Enterprise.objects.count(), LogEntry.objects.count()
+        enterprises, logged = Enterprise.objects.count(), ChangeLogEntry.objects.count()
         inside, outside = new_enterprise(zone, True), new_enterprise(zone, False)
 
         def work():
@@ -63,7 +60,7 @@ class TestWrite:
         with pytest.raises(gate.OutsideScope) as refused:
             gate.write(high_tech_keeper, "add", work)
         assert refused.value.objects == [outside]
-        assert (Enterprise.objects.count(), LogEntry.objects.count()) == (enterprises, logged)
+        assert (Enterprise.objects.count(), ChangeLogEntry.objects.count()) == (enterprises, logged)
 
     def test_each_object_of_a_batch_is_judged_by_its_own_action(self, zone, users):
         officer = users["park_officer"]
@@ -101,14 +98,14 @@ class TestWrite:
         enterprise = new_enterprise(zone, high_tech=False)
         with acting_as(users["zone_admin"]):
             gate.save(None, enterprise)
-        (entry,) = LogEntry.objects.get_for_object(enterprise)
+        (entry,) = ChangeLogEntry.objects.get_for_object(enterprise)
         assert entry.actor == users["zone_admin"]
 
     def test_a_nested_actor_keeps_the_request_address(self, zone, users):
         enterprise = new_enterprise(zone, high_tech=False)
         with acting_as(None, "10.1.2.3"):
             gate.save(users["zone_admin"], enterprise)
-        (entry,) = LogEntry.objects.get_for_object(enterprise)
+        (entry,) = ChangeLogEntry.objects.get_for_object(enterprise)
         assert (entry.actor, entry.remote_addr) == (users["zone_admin"], "10.1.2.3")
 
     def test_delete_outside_the_scope_is_refused(self, zone, users):
@@ -160,15 +157,15 @@ class TestAdmin:
         client = Client()
         client.force_login(high_tech_keeper)
         enterprise = new_enterprise(zone, high_tech=False)
-        count, logged = Enterprise.objects.count(), LogEntry.objects.count()
+        count, logged = Enterprise.objects.count(), ChangeLogEntry.objects.count()
         response = client.post("/admin/registry/enterprise/add/", self.admin_form(zone, enterprise))
         assert response.status_code == 404
-        assert (Enterprise.objects.count(), LogEntry.objects.count()) == (count, logged)
+        assert (Enterprise.objects.count(), ChangeLogEntry.objects.count()) == (count, logged)
         data = {**self.admin_form(zone, enterprise), "high_tech": "on"}
         response = client.post("/admin/registry/enterprise/add/", data)
         assert response.status_code == 302
         saved = Enterprise.objects.get(uscc=enterprise.uscc)
-        assert [e.actor for e in LogEntry.objects.get_for_object(saved)] == [high_tech_keeper]
+        assert [e.actor for e in ChangeLogEntry.objects.get_for_object(saved)] == [high_tech_keeper]
 
     def test_the_park_choices_keep_to_the_users_parks(self, zone, users):
         officer = users["park_officer"]

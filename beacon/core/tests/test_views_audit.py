@@ -3,14 +3,13 @@
 import re
 
 import pytest
-from auditlog.models import LogEntry
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 
 from beacon.conftest import PASSWORD, ROLES
-from beacon.core.models import User
+from beacon.core.models import ChangeLogEntry, User
 from beacon.core.testing import HTMX, post_data, result_count
 from beacon.registry.models import Enterprise
 
@@ -59,12 +58,12 @@ def test_audit_pages_take_no_writes(client_for, path):
 
 
 def test_no_page_edits_or_deletes_a_change_log_entry(zone, client_for):
-    entry = LogEntry.objects.first()
+    entry = ChangeLogEntry.objects.first()
     auditor = client_for("auditor")
     for suffix in ("", "edit/", "delete/"):
         assert auditor.get(f"/audit/changelog/{entry.pk}/{suffix}").status_code == 404
         assert auditor.post(f"/audit/changelog/{entry.pk}/{suffix}").status_code == 404
-    assert LogEntry.objects.filter(pk=entry.pk).exists()
+    assert ChangeLogEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_change_log_shows_who_when_before_and_after(zone, client_for):
@@ -73,10 +72,10 @@ def test_change_log_shows_who_when_before_and_after(zone, client_for):
     url = f"/registry/enterprises/{enterprise.pk}/edit/"
     data = {**post_data(admin.get(url).context["form"]), "name_en": "Renamed Co."}
     assert admin.post(url, data).status_code == 302
-    entry = LogEntry.objects.get(
+    entry = ChangeLogEntry.objects.get(
         content_type=ContentType.objects.get_for_model(Enterprise),
         object_pk=str(enterprise.pk),
-        action=LogEntry.Action.UPDATE,
+        action=ChangeLogEntry.Action.UPDATE,
     )
     page = client_for("auditor").get("/audit/changelog/", {"actor": "zone_admin"})
     assert result_count(page) == 1
@@ -129,7 +128,7 @@ def test_repeated_failures_lock_the_account(users, client_for, settings):
 
 # -- the Django admin ------------------------------------------------------------------------
 
-LOG_ADMINS = ("auditlog/logentry", "axes/accesslog", "axes/accessfailurelog")
+LOG_ADMINS = ("core/changelogentry", "axes/accesslog", "axes/accessfailurelog")
 
 
 @pytest.fixture
@@ -137,7 +136,7 @@ def log_records(zone):
     AccessLog.objects.create(username="leader", ip_address="127.0.0.1", user_agent="t")
     AccessFailureLog.objects.create(username="leader", ip_address="127.0.0.1", user_agent="t")
     return {
-        "auditlog/logentry": LogEntry.objects.first(),
+        "core/changelogentry": ChangeLogEntry.objects.first(),
         "axes/accesslog": AccessLog.objects.get(username="leader"),
         "axes/accessfailurelog": AccessFailureLog.objects.get(username="leader"),
     }

@@ -1,9 +1,10 @@
 """The audit trail pages: the change log and the login log, read-only."""
 
 import django_filters
-from auditlog.models import LogEntry
 from axes.models import AccessFailureLog, AccessLog
 from django.utils.translation import gettext_lazy as _
+
+from beacon.core.models import ChangeLogEntry
 
 from ..tables import AccessFailureTable, AccessLogTable, LogEntryTable
 from .generic import ObjectListView
@@ -24,7 +25,7 @@ class LogEntryFilterSet(django_filters.FilterSet):
     )
 
     class Meta:
-        model = LogEntry
+        model = ChangeLogEntry
         fields = ["action"]
 
 
@@ -45,7 +46,7 @@ class LoginFailureFilterSet(LoginFilterSet):
 
 
 class ChangeLogView(ObjectListView):
-    model = LogEntry
+    model = ChangeLogEntry
     filterset_class = LogEntryFilterSet
     table_class = LogEntryTable
 

@@ -6,12 +6,11 @@ permission layer: objects outside the user's scope are 404, never 403.
 
 from __future__ import annotations
 
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from .. import gate, permissions
+from .. import changelog, gate, permissions
+from ..models import ChangeLogEntry
 from ..resources import resource_for_model
 from ..tabular import XLSX_CONTENT_TYPE, SpreadsheetError, read_sheet, write_table
 
@@ -198,26 +198,25 @@ class ObjectHistoryView(ObjectView):
 
 
 def history_for(obj, user):
+    """The last 500 changes to ``obj`` and to the rows filed under it that ``user`` could
+    see (an enterprise's figures), newest first: one query on two indexes."""
     ct = ContentType.objects.get_for_model(obj)
-    own = LogEntry.objects.filter(content_type=ct, object_pk=str(obj.pk))
-    link = f"{obj._meta.model_name}_id"
-    children = LogEntry.objects.filter(**{f"additional_data__{link}": obj.pk})
-    # What is filed under obj (an enterprise's figures) can be outside the user's scope while
-    # obj is inside it: those changes show only if a record filed there would be visible.
-    child_types = ContentType.objects.filter(pk__in=children.order_by().values("content_type"))
-    visible = [t.pk for t in child_types if _visible_under(user, t.model_class(), obj, link)]
-    return (
-        (own | children.filter(content_type__in=visible))
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-pk")[:500]
+    # What is filed under obj can be outside the user's scope while obj is inside it: those
+    # changes show only if a record filed there would be visible.
+    visible = [child for child in changelog.children(type(obj)) if _visible_under(user, child, obj)]
+    entries = ChangeLogEntry.objects.filter(
+        Q(content_type=ct, object_id=obj.pk)
+        | Q(
+            parent_type=ct,
+            parent_id=obj.pk,
+            content_type__in=ContentType.objects.get_for_models(*visible).values(),
+        )
     )
+    return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")[:500]
 
 
-def _visible_under(user, model, parent, link: str) -> bool:
-    fields = model._meta.concrete_fields if model is not None else ()
-    field = next((f for f in fields if f.attname == link), None)
-    if field is None:
-        return False
+def _visible_under(user, model, parent) -> bool:
+    field = model._meta.get_field(changelog.recorded(model).parent)
     return permissions.instance_in_scope(user, model(**{field.name: parent}), "view")
 
 
@@ -233,16 +232,12 @@ class ObjectEditView(ObjectPermissionMixin, View):
             return self.model()
         return get_object_or_404(self.restricted("change"), pk=pk)
 
-    def form_kwargs(self) -> dict:
-        """Extra arguments for the form (a form that records who saved it takes the user)."""
-        return {}
-
     def get_form(self, obj, data=None, files=None):
         action = "add" if obj.pk is None else "change"
         # A new object may be started from a link that fills some fields (?enterprise=…).
         initial = self.request.GET.dict() if obj.pk is None else None
         form = self.form_class(
-            data=data, files=files, instance=obj, initial=initial, **self.form_kwargs()
+            data=data, files=files, instance=obj, initial=initial, user=self.request.user
         )
         limit_form(form, gate.field_access(self.request.user, self.model, action))
         return form

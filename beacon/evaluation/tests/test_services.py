@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from beacon.analytics.cli import main as batch_evaluate
 from beacon.analytics.conditions import RuleError
+from beacon.core.models import ChangeLogEntry
 from beacon.core.versions import save_version
 from beacon.evaluation.models import AnnualFlag, EvaluationResult, EvaluationRun, SchemeVersion
 from beacon.evaluation.services import (
@@ -176,7 +176,7 @@ def test_the_command_runs_a_stored_scheme(zone, users, scheme, capsys):
     # by name as well as by code; the run is logged as the user's
     call_command("evaluate", "--year", "2022", "--scheme", "测试方案")
     assert EvaluationRun.objects.count() == 2
-    entry = LogEntry.objects.get_for_object(run).get(action=LogEntry.Action.CREATE)
+    entry = ChangeLogEntry.objects.get_for_object(run).get(action=ChangeLogEntry.Action.CREATE)
     assert entry.actor == users["zone_admin"]
 
 

@@ -5,12 +5,11 @@ import io
 import re
 
 import pytest
-from auditlog.models import LogEntry
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from beacon.conftest import ROLES
-from beacon.core.models import ApiToken
+from beacon.core.models import ApiToken, ChangeLogEntry
 from beacon.core.testing import (
     ALL,
     CHOICE_ERROR,
@@ -183,7 +182,9 @@ def test_only_the_zone_admin_changes_a_class_with_a_reason(zone, users, client_f
     assert response.status_code == 302
     result.refresh_from_db()
     assert (result.evaluated_class, result.final_class, result.class_changed) == ("A", "B", True)
-    (entry,) = LogEntry.objects.get_for_object(result).filter(action=LogEntry.Action.UPDATE)
+    (entry,) = ChangeLogEntry.objects.get_for_object(result).filter(
+        action=ChangeLogEntry.Action.UPDATE
+    )
     assert entry.actor == users[role]
     assert entry.changes["final_class"] == ["A", "B"]
     assert entry.changes["class_change_reason"] == ["", "证据材料补充"]

@@ -4,13 +4,13 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from beacon.core.api.serializers import ScopedModelSerializer, SlugRelatedField
-from beacon.core.changelog import acting_as
 from beacon.registry.models import IndustryClass, Park
 
 from ..choices import Stage
+from ..claims import flag_claims, rival_claims
 from ..forms import LEAD_FIELDS
 from ..models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
-from ..services import flag_claims, rival_claims
+from ..services import open_lead
 
 BASE = ("id", "url", "created", "updated")
 
@@ -131,23 +131,15 @@ class LeadSerializer(ScopedModelSerializer):
 
     def create(self, validated):
         validated.pop("confirm_duplicate", None)
-        date = validated.pop("lead_date", None) or timezone.localdate()
-        request = self.context["request"]
-        lead = Lead.objects.create(**validated, stage=Stage.LEAD, stage_date=date)
-        with acting_as(request.user):
-            StageChange.objects.create(
-                lead=lead, stage=Stage.LEAD, date=date, moved_by=request.user
-            )
-        if self.claims:
-            flag_claims(lead)
-        return lead
+        date = validated.pop("lead_date", None)
+        return open_lead(Lead(**validated, stage_date=date), self.context["request"].user)
 
     def update(self, instance, validated):
         validated.pop("confirm_duplicate", None)
         validated.pop("lead_date", None)
         lead = super().update(instance, validated)
         if self.claims:
-            flag_claims(lead)
+            flag_claims([lead])
         return lead
 
 

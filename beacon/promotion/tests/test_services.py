@@ -6,20 +6,15 @@ import json
 from decimal import Decimal
 
 import pytest
-from auditlog.models import LogEntry
 from django.test import Client
 
 from beacon.analytics.pipeline_cli import main as pipeline_cli
+from beacon.core.models import ChangeLogEntry
 from beacon.promotion.choices import ClaimStatus, Stage
+from beacon.promotion.claims import normalise_name, rival_claims, rival_claims_many
 from beacon.promotion.models import Lead, ParkEntryRule, StageChange
-from beacon.promotion.services import (
-    StageError,
-    decide_claim,
-    move,
-    normalise_name,
-    rival_claims,
-    route,
-)
+from beacon.promotion.routing import route
+from beacon.promotion.services import StageError, decide_claim, move
 from beacon.promotion.views import history_frames
 from beacon.registry.models import Enterprise, IndustryClass
 from beacon.registry.tests.factories import ParcelFactory
@@ -41,7 +36,7 @@ def test_a_move_is_dated_logged_and_kept_in_the_history(promo, users):
         users["promoter"],
         days(4),
     )
-    entry = LogEntry.objects.get_for_object(change).get()
+    entry = ChangeLogEntry.objects.get_for_object(change).get()
     assert entry.actor == users["promoter"]
     assert list(lead.stage_changes.values_list("stage", flat=True)) == ["lead", "contacted"]
 
@@ -109,7 +104,7 @@ def test_production_files_the_enterprise_in_the_registry(promo, users, zone):
     lead.refresh_from_db()
     assert lead.enterprise == enterprise
     assert list(enterprise.leads.all()) == [lead]
-    assert LogEntry.objects.get_for_object(enterprise).get().actor == users["zone_admin"]
+    assert ChangeLogEntry.objects.get_for_object(enterprise).get().actor == users["zone_admin"]
 
 
 def test_production_links_the_enterprise_already_in_the_registry(promo, users, zone):
@@ -259,3 +254,67 @@ def test_the_figures_are_the_batch_clis(promo, users, tmp_path, capsys):
     client.force_login(users["zone_admin"])
     page = client.get("/promotion/figures/", {"by": "team"})
     assert page.context["figures"] == batch
+
+
+def test_every_way_of_opening_a_lead_flags_a_rival_claim(promo, users, client_for):
+    """The form and the API ask first; an import and a chain gap open the lead flagged."""
+    from django.urls import reverse
+
+    from beacon.chains.models import Chain, ChainVersion, Target, TargetList
+    from beacon.chains.services import to_pipeline
+    from beacon.core.testing import csv_upload
+
+    rival = "宁德华锐动力电池股份有限公司"  # l1's company, held by team t1
+    upload = csv_upload(
+        "leads.csv", {"企业名称": rival, "项目名称": "储能项目", "小分队代码": "t2"}
+    )
+    response = client_for("zone_admin").post(reverse("promotion:lead_import"), {"file": upload})
+    assert response.status_code == 200, response.context["result"].errors
+    imported = Lead.objects.get(company=rival)
+    assert (imported.claim, imported.possible_duplicate_of) == (ClaimStatus.FLAGGED, promo["l1"])
+
+    chain = Chain.objects.create(key="nev", name="新能源汽车")
+    version = ChainVersion.objects.create(chain=chain, number=1, text="key: nev")
+    target_list = TargetList.objects.create(chain=chain, version=version, candidates="c.csv")
+    target = Target.objects.create(
+        target_list=target_list, link="cells", rank=1, uscc="", name="宁德华锐动力电池集团", score=5
+    )
+    (opened,) = to_pipeline([target], promo["t2"], users["zone_admin"])
+    assert (opened.claim, opened.possible_duplicate_of) == (ClaimStatus.FLAGGED, promo["l1"])
+    assert list(opened.stage_changes.values_list("stage", flat=True)) == [Stage.LEAD]
+
+
+def test_claims_found_in_bulk_are_those_found_one_by_one(promo):
+    t1, t2 = promo["t1"], promo["t2"]
+    leads = [
+        Lead(team=t2, company="宁德华锐动力电池股份有限公司"),
+        Lead(team=t1, proposed_park=promo["l1"].proposed_park, company="宁德华锐动力电池公司"),
+        Lead(team=t1, company="苏州博远电子科技股份有限公司"),
+        Lead(team=t2, company="完全不同的名字有限公司", uscc=promo["l1"].uscc),
+        Lead(team=t1, company="ABC"),
+    ]
+    one_by_one = [[(c.lead, c.reason) for c in rival_claims(lead)] for lead in leads]
+    in_bulk = [[(c.lead, c.reason) for c in claims] for claims in rival_claims_many(leads)]
+    assert in_bulk == one_by_one
+    assert [len(claims) for claims in in_bulk] == [1, 0, 1, 1, 0]
+
+
+def test_an_imported_lead_cannot_be_dated_in_the_future(promo, client_for):
+    from django.urls import reverse
+
+    from beacon.core.testing import csv_upload
+
+    upload = csv_upload(
+        "leads.csv",
+        {
+            "企业名称": "合肥恒达新材料有限公司",
+            "项目名称": "隔膜",
+            "小分队代码": "t2",
+            "线索日期": "2999-01-01",
+        },
+    )
+    response = client_for("zone_admin").post(reverse("promotion:lead_import"), {"file": upload})
+    assert response.status_code == 400
+    errors = [str(e) for e in response.context["result"].errors]
+    assert errors == ["row 2, column lead_date: the date is in the future"]
+    assert not Lead.objects.filter(company="合肥恒达新材料有限公司").exists()

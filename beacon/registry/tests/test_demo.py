@@ -11,7 +11,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -20,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from stdnum.cn import uscc
 
-from beacon.core.models import User
+from beacon.core.models import ChangeLogEntry, User
 from beacon.registry.classification import read_classification
 from beacon.registry.demo import (
     DEMO_PASSWORD,
@@ -239,13 +238,13 @@ class TestBuild:
 
     def test_change_log_records_every_created_row(self, demo):
         for model in (Enterprise, AnnualFigure, Parcel, Park, InnovationPlatform, Talent):
-            logged = LogEntry.objects.filter(
+            logged = ChangeLogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(model),
-                action=LogEntry.Action.CREATE,
+                action=ChangeLogEntry.Action.CREATE,
             )
             assert logged.count() == model.objects.count(), model
         enterprise = Enterprise.objects.order_by("pk").first()
-        entry = LogEntry.objects.get_for_object(enterprise).get()
+        entry = ChangeLogEntry.objects.get_for_object(enterprise).get()
         assert entry.changes["uscc"] == [None, enterprise.uscc]
 
     def test_accounts_log_in_with_their_roles(self, demo):
@@ -300,15 +299,14 @@ class TestBuild:
 
 @pytest.mark.django_db
 def test_bulk_links_are_in_the_change_log(zone, client_for):
-    from auditlog.models import LogEntry
-
     from beacon.core.changelog import bulk_link_logged
+    from beacon.core.models import ChangeLogEntry
     from beacon.registry.models import Enterprise
 
     enterprise, parcel = zone["p1_enterprise"], zone["p1_parcel"]
     bulk_link_logged(Enterprise, "parcels", [(enterprise, [(parcel.pk, parcel.code)])])
     assert list(enterprise.parcels.all()) == [parcel]
-    entry = LogEntry.objects.get_for_object(enterprise).latest("pk")
+    entry = ChangeLogEntry.objects.get_for_object(enterprise).latest("pk")
     assert entry.changes == {
         "parcels": {"type": "m2m", "operation": "add", "objects": [parcel.code]}
     }

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from auditlog.models import LogEntry
 from django.core.management import call_command
 
 from beacon.core.changelog import acting_as
+from beacon.core.models import ChangeLogEntry
 from beacon.core.resources import get_resource
 from beacon.core.tabular import SpreadsheetError, read_sheet, write_csv, write_xlsx
 from beacon.registry.models import AnnualFigure, Enterprise, Park
@@ -68,7 +68,7 @@ class TestEnterpriseImport:
 
     def test_every_problem_is_reported_and_nothing_is_written(self, zone):
         before = Enterprise.objects.count()
-        logs_before = LogEntry.objects.count()
+        logs_before = ChangeLogEntry.objects.count()
         rows = [
             ENTERPRISE_HEADER,
             [BAD_CHECKSUM, "坏校验位公司", "3841", "P1", "是", ""],
@@ -89,7 +89,7 @@ class TestEnterpriseImport:
             "row 8, column name: required",
         ]
         assert Enterprise.objects.count() == before
-        assert LogEntry.objects.count() == logs_before
+        assert ChangeLogEntry.objects.count() == logs_before
 
     def test_a_row_outside_the_users_scope_is_refused(self, zone, users):
         officer = users["park_officer"]  # scoped to P1
@@ -113,9 +113,9 @@ class TestEnterpriseImport:
                 "enterprises", [ENTERPRISE_HEADER, [GOOD, "新企业", "3841", "P1", "是", ""]]
             )
         assert result.ok
-        entry = LogEntry.objects.get_for_object(Enterprise.objects.get(uscc=GOOD)).get()
+        entry = ChangeLogEntry.objects.get_for_object(Enterprise.objects.get(uscc=GOOD)).get()
         assert entry.actor == admin
-        assert entry.action == LogEntry.Action.CREATE
+        assert entry.action == ChangeLogEntry.Action.CREATE
         assert entry.changes["name"] == [None, "新企业"]
 
     def test_dry_run_writes_nothing(self, zone):

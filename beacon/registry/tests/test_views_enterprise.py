@@ -4,13 +4,13 @@ import json
 import re
 
 import pytest
-from auditlog.models import LogEntry
 
+from beacon.core.models import ChangeLogEntry
 from beacon.core.testing import CHOICE_ERROR, csv_upload, post_data
 
 pytestmark = pytest.mark.django_db
 
-CREATE, UPDATE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE
+CREATE, UPDATE = ChangeLogEntry.Action.CREATE, ChangeLogEntry.Action.UPDATE
 
 
 def figure_rows(response) -> list[tuple[str, ...]]:

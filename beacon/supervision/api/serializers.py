@@ -20,7 +20,7 @@ from ..models import (
     StatusRules,
     validate_monthly_plan,
 )
-from ..services import FIRST_DAY, plan_default_milestones
+from ..services import FIRST_DAY, check_lead, open_key_project
 
 BASE = ("id", "url", "created", "updated")
 
@@ -95,21 +95,12 @@ class KeyProjectSerializer(ScopedModelSerializer):
                 self.fixed_fields.add("officer")
 
     def validate_lead(self, lead):
-        if lead is None:
-            return lead
-        if not Lead.objects.projects().filter(pk=lead.pk).exists():
-            raise serializers.ValidationError(
-                _("Lead %(lead)s is not signed: only a signed lead becomes a key project.")
-                % {"lead": lead.pk}
-            )
-        taken = KeyProject.objects.filter(lead=lead)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            # a clash with the project that carries it on: 409, as other clashes
-            raise serializers.ValidationError(
-                _("Lead %(lead)s is already a key project.") % {"lead": lead.pk}, code="unique"
-            )
+        if lead is not None:
+            try:
+                check_lead(lead, self.instance)
+            except DjangoValidationError as e:
+                # a clash with the project that carries it on is a 409, as other clashes
+                raise serializers.ValidationError(e.messages, code=e.code) from e
         return lead
 
     def validate(self, attrs):
@@ -123,9 +114,7 @@ class KeyProjectSerializer(ScopedModelSerializer):
         return attrs
 
     def create(self, validated):
-        project = super().create(validated)
-        plan_default_milestones(project)
-        return project
+        return open_key_project(KeyProject(**validated), self.context["request"].user)
 
 
 class MilestoneSerializer(ScopedModelSerializer):

@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from auditlog.models import LogEntry
 from django.utils import timezone
 
 from beacon.conftest import PASSWORD
+from beacon.core.models import ChangeLogEntry
 from beacon.supervision.models import ProgressReport
 
 pytestmark = [
@@ -70,7 +70,7 @@ def test_a_park_officer_files_a_monthly_report(page, live_server, users, project
         report.workforce,
         report.text,
     ) == (Decimal(30_000_000), 40, 120, "主体结构施工中")
-    created = LogEntry.objects.get_for_object(report).get(action=LogEntry.Action.CREATE)
+    created = ChangeLogEntry.objects.get_for_object(report).get(action=ChangeLogEntry.Action.CREATE)
     assert created.actor == officer
     assert created.changes["month"][1] == month
 
@@ -84,7 +84,7 @@ def test_a_park_officer_files_a_monthly_report(page, live_server, users, project
     assert "This project already has a report for this month." in errors.all_inner_texts()
     assert ProgressReport.objects.filter(project=k1, month=month).count() == 1
     assert ProgressReport.objects.count() == 1
-    assert LogEntry.objects.get_for_object(report).count() == 1
+    assert ChangeLogEntry.objects.get_for_object(report).count() == 1
 
     # K2 is in park P2, outside the officer's scope
     response = page.goto(f"{live_server.url}{k2.get_absolute_url()}")

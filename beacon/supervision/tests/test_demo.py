@@ -11,14 +11,13 @@ from collections import Counter, defaultdict
 from types import SimpleNamespace
 
 import pytest
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from beacon.core.models import User
+from beacon.core.models import ChangeLogEntry, User
 from beacon.promotion.demo import build_demo_promotion
 from beacon.promotion.models import Lead
 from beacon.registry.demo import build_demo_zone
@@ -164,12 +163,14 @@ def test_issues_have_owners_and_some_are_overdue(demo):
 
 def test_the_change_log_records_every_row_as_written_by_the_admin(demo):
     for model in (KeyProject, Milestone, ProgressReport, ProjectIssue):
-        logged = LogEntry.objects.filter(
+        logged = ChangeLogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(model),
-            action=LogEntry.Action.CREATE,
+            action=ChangeLogEntry.Action.CREATE,
         )
         assert logged.count() == model.objects.count() > 0, model
         assert set(logged.values_list("actor", flat=True)) == {demo.admin.pk}, model
     replanned = Milestone.objects.exclude(baseline_date=F("planned_date")).first()
-    update = LogEntry.objects.get_for_object(replanned).get(action=LogEntry.Action.UPDATE)
+    update = ChangeLogEntry.objects.get_for_object(replanned).get(
+        action=ChangeLogEntry.Action.UPDATE
+    )
     assert update.changes["planned_date"][0] == str(replanned.baseline_date)

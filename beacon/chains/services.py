@@ -11,13 +11,12 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
 
 from beacon.analytics import chains as engine
 from beacon.analytics import targeting
 from beacon.analytics.conditions import RuleError
 from beacon.core import gate
-from beacon.core.changelog import acting_as
+from beacon.core.changelog import bulk_create_logged
 from beacon.core.permissions import restrict
 from beacon.promotion.choices import LeadSource, Stage
 from beacon.promotion.models import Lead, Team
@@ -122,30 +121,37 @@ def make_target_list(chain: Chain, candidates: Path, user, **options) -> TargetL
         exclude=excluded_usccs(),
         **options,
     )
-    with transaction.atomic(), acting_as(user):
-        target_list = TargetList.objects.create(
-            chain=chain,
-            version=version,
-            candidates=candidates.name,
-            parameters={k: v for k, v in options.items() if v not in (None, [], ())},
-            made_by=user,
+    target_list = TargetList(
+        chain=chain,
+        version=version,
+        candidates=candidates.name,
+        parameters={k: v for k, v in options.items() if v not in (None, [], ())},
+        made_by=user,
+    )
+
+    def work():
+        target_list.save()
+        bulk_create_logged(
+            Target,
+            [
+                Target(
+                    target_list=target_list,
+                    link=row["link"],
+                    rank=row["rank"],
+                    uscc=row["uscc"][:18],
+                    name=row["name"][:200],
+                    province=(row["province"] or "")[:40],
+                    city=(row["city"] or "")[:40],
+                    industry_code=(row["industry_code"] or "")[:20],
+                    score=row["score"],
+                    reasons=(row["reasons"] or "")[:500],
+                )
+                for row in ranked.iter_rows(named=True)
+            ],
         )
-        Target.objects.bulk_create(
-            Target(
-                target_list=target_list,
-                link=row["link"],
-                rank=row["rank"],
-                uscc=row["uscc"][:18],
-                name=row["name"][:200],
-                province=(row["province"] or "")[:40],
-                city=(row["city"] or "")[:40],
-                industry_code=(row["industry_code"] or "")[:20],
-                score=row["score"],
-                reasons=(row["reasons"] or "")[:500],
-            )
-            for row in ranked.iter_rows(named=True)
-        )
-    return target_list
+        return target_list
+
+    return gate.write(user, "add", work)
 
 
 def to_pipeline(targets, team: Team, user) -> list[Lead]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 
 import polars as pl
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beacon.analytics.conditions import RuleError, all_hold
 from beacon.analytics.evaluation import evaluate, indicator_summary, park_results
 from beacon.analytics.scheme import Scheme as ParsedScheme
 from beacon.analytics.scheme import parse_scheme
-from beacon.core.changelog import acting_as
+from beacon.core import gate
+from beacon.core.changelog import bulk_create_logged
 from beacon.core.permissions import restrict
 from beacon.registry.models import AnnualFigure, Park
 
@@ -143,6 +143,33 @@ def run_evaluation(
         raise RuleError(_("No enterprise has figures for %(year)s.") % {"year": year})
     evaluation = evaluate(parsed, frame)
     parks = park_results(evaluation, frame)
+    run = EvaluationRun(
+        scheme=scheme,
+        version=version,
+        year=year,
+        note=note,
+        started_by=user,
+        enterprises=frame.height,
+        rated=int(evaluation.results["rated"].sum()),
+        class_counts=evaluation.class_counts(),
+        benchmarks={k: _number(v) for k, v in evaluation.benchmarks.items()},
+        indicator_summary=indicator_summary(evaluation),
+        park_results=[
+            {k: _number(v) for k, v in row.items()} for row in parks.iter_rows(named=True)
+        ],
+    )
+
+    def work():
+        run.save()
+        bulk_create_logged(EvaluationResult, list(_results(run, parsed, frame, evaluation)))
+        return run
+
+    return gate.write(user, "add", work)
+
+
+def _results(run, parsed: ParsedScheme, frame: pl.DataFrame, evaluation):
+    """The run's result rows: the engine's values, points, class and rank for each
+    enterprise, with the figures and adjustments that made them."""
     ids = dict(zip(frame["uscc"].to_list(), frame["enterprise_id"].to_list(), strict=True))
     park_ids = dict(Park.objects.values_list("code", "pk"))
     keys = [i.key for i in parsed.indicators]
@@ -153,47 +180,24 @@ def run_evaluation(
         uscc: dict(zip(used, values, strict=True))
         for uscc, *values in frame.select("uscc", *used).iter_rows()
     }
-    with transaction.atomic(), acting_as(user):
-        run = EvaluationRun.objects.create(
-            scheme=scheme,
-            version=version,
-            year=year,
-            note=note,
-            started_by=user,
-            enterprises=frame.height,
-            rated=int(evaluation.results["rated"].sum()),
-            class_counts=evaluation.class_counts(),
-            benchmarks={k: _number(v) for k, v in evaluation.benchmarks.items()},
-            indicator_summary=indicator_summary(evaluation),
-            park_results=[
-                {k: _number(v) for k, v in row.items()} for row in parks.iter_rows(named=True)
-            ],
+    for row in evaluation.results.iter_rows(named=True):
+        grade = row["class"] or ""
+        yield EvaluationResult(
+            run=run,
+            enterprise_id=ids[row["uscc"]],
+            park_id=park_ids[row["park"]],
+            rated=row["rated"],
+            not_rated_reason=row["not_rated_reason"] or "",
+            score=_number(row["score"]),
+            rank=row["rank"],
+            evaluated_class=grade,
+            final_class=grade,
+            values={c: _number(row[c]) for c in value_columns},
+            adjustment_points=_number(row["adjustment_points"]),
+            adjustments=applied.get(row["uscc"], []) if row["rated"] else [],
+            figures=inputs[row["uscc"]],
+            veto_reason=row["veto_reason"] or "",
         )
-        results = []
-        for row in evaluation.results.iter_rows(named=True):
-            grade = row["class"] or ""
-            results.append(
-                EvaluationResult(
-                    run=run,
-                    enterprise_id=ids[row["uscc"]],
-                    park_id=park_ids[row["park"]],
-                    rated=row["rated"],
-                    not_rated_reason=row["not_rated_reason"] or "",
-                    score=_number(row["score"]),
-                    rank=row["rank"],
-                    evaluated_class=grade,
-                    final_class=grade,
-                    values={c: _number(row[c]) for c in value_columns},
-                    adjustment_points=_number(row["adjustment_points"]),
-                    adjustments=applied.get(row["uscc"], []) if row["rated"] else [],
-                    figures=inputs[row["uscc"]],
-                    veto_reason=row["veto_reason"] or "",
-                )
-            )
-        # The results are the run's frozen output, recorded by the run's own log entry;
-        # only a later class change is a change to log.
-        EvaluationResult.objects.bulk_create(results, batch_size=2000)
-    return run
 
 
 def adjustments_applied(parsed: ParsedScheme, frame: pl.DataFrame) -> dict[str, list[dict]]:
@@ -212,13 +216,20 @@ def adjustments_applied(parsed: ParsedScheme, frame: pl.DataFrame) -> dict[str, 
     return out
 
 
-def mark_official(run: EvaluationRun) -> None:
+def mark_official(run: EvaluationRun, user=None) -> None:
     """Make ``run`` the official one of its scheme and year (and no other)."""
-    with transaction.atomic():
-        for other in EvaluationRun.objects.filter(
-            scheme=run.scheme_id, year=run.year, official=True
-        ).exclude(pk=run.pk):
+
+    def work():
+        changed = list(
+            EvaluationRun.objects.filter(
+                scheme=run.scheme_id, year=run.year, official=True
+            ).exclude(pk=run.pk)
+        )
+        for other in changed:
             other.official = False
             other.save(update_fields=["official", "updated"])
         run.official = True
         run.save(update_fields=["official", "updated"])
+        return [*changed, run]
+
+    gate.write(user, "change", work)

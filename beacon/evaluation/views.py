@@ -247,7 +247,7 @@ class RunOfficialView(generic.ObjectPermissionMixin, View):
 
     def post(self, request, pk):
         run = get_object_or_404(self.restricted("change"), pk=pk)
-        mark_official(run)
+        mark_official(run, request.user)
         messages.success(request, _("Run %(run)s is now the official one.") % {"run": run.pk})
         return redirect(run.get_absolute_url())
 

@@ -3,6 +3,7 @@ import getpass
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from beacon.core.changelog import bulk_create_logged
 from beacon.core.models import Role, ScopeGrant, User
 from beacon.core.scopes import resolve_scope
 
@@ -65,7 +66,8 @@ class Command(BaseCommand):
                 role=role_obj,
                 is_staff=role_obj.staff,
             )
-            ScopeGrant.objects.bulk_create(
-                [ScopeGrant(user=user, kind=kind, object_id=obj_id) for kind, obj_id in resolved]
+            bulk_create_logged(
+                ScopeGrant,
+                [ScopeGrant(user=user, kind=kind, object_id=obj_id) for kind, obj_id in resolved],
             )
         self.stdout.write(f"created {username} ({role_obj.code})")

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from beacon.analytics.conditions import RuleError
+from beacon.core import gate
 from beacon.core.models import User
 
 from ...models import Scheme
@@ -46,10 +47,12 @@ class Command(BaseCommand):
                 raise CommandError(f"unknown user {user!r}")
         try:
             run = run_evaluation(found, year, actor, version=chosen, note=note)
+            if official:
+                mark_official(run, actor)
         except RuleError as e:
             raise CommandError(str(e)) from e
-        if official:
-            mark_official(run)
+        except gate.OutsideScope:
+            raise CommandError(f"user {user!r} may not run or mark this evaluation") from None
         counts = ", ".join(f"{k} {v}" for k, v in run.class_counts.items())
         self.stdout.write(
             f"run {run.pk}: {found.code} v{run.version.number}, {year}: "

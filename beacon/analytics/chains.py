@@ -26,7 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from .conditions import RuleError
-from .rulefile import line_of, read_rule_file
+from .yaml_lines import line_of, read_rule_file
 
 SEGMENTS = ("upstream", "midstream", "downstream")
 STATUSES = ("strong", "weak", "missing")

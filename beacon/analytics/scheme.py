@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .conditions import Condition, RuleError, parse_condition
-from .rulefile import line_of, read_rule_file
+from .yaml_lines import line_of, read_rule_file
 
 METHODS = ("ratio", "minmax")
 BENCHMARKS = ("aggregate", "mean", "median")

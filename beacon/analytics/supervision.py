@@ -24,7 +24,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from .conditions import Condition, RuleError, all_hold, parse_condition
-from .rulefile import line_of, read_rule_file
+from .yaml_lines import line_of, read_rule_file
 
 STATUSES = ("green", "amber", "red")
 _SEVERITY = {name: i for i, name in enumerate(STATUSES)}

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from .io import InputError
+
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
 
 
-class RuleError(ValueError):
+class RuleError(InputError):
     """A rule file that cannot be used; the message names the line and the field."""
 
 

@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 import polars as pl
 
 from .conditions import RuleError, all_hold
+from .io import MAX_PROBLEM_LINES
 from .scheme import Indicator, Scheme
 
 NO_LAND = "no land (land_mu missing or 0)"
@@ -89,9 +90,6 @@ class Evaluation:
         return dict(zip(counts["class"].to_list(), counts["len"].to_list(), strict=True))
 
 
-MAX_DUPLICATE_LINES = 20
-
-
 def check_input(scheme: Scheme, frame: pl.DataFrame) -> None:
     """The input has every column the scheme names, numbers where it computes, one row per
     enterprise."""
@@ -105,9 +103,15 @@ def _check_columns(scheme: Scheme, frame: pl.DataFrame) -> None:
         raise RuleError(f"the input has no column for: {', '.join(missing)}")
     numeric = {"land_mu"} | {i.numerator for i in scheme.indicators}
     numeric |= {i.denominator for i in scheme.indicators if i.denominator}
-    for name in sorted(numeric):
-        if not frame.schema[name].is_numeric() and frame.schema[name] != pl.Null:
-            raise RuleError(f"column {name}: not numbers ({frame.schema[name]})")
+    _numbers_only(frame, sorted(numeric))
+
+
+def _numbers_only(frame: pl.DataFrame, names: list[str]) -> None:
+    """RuleError naming the first of the columns that does not hold numbers."""
+    for name in names:
+        dtype = frame.schema[name]
+        if not dtype.is_numeric() and dtype != pl.Null:
+            raise RuleError(f"not numbers ({dtype})", column=name)
 
 
 def _distinct_hashes() -> pl.Expr:
@@ -133,10 +137,10 @@ def _duplicates(frame: pl.DataFrame) -> str:
     lines = [
         f"row {row}, column uscc: {'(empty)' if code is None else code} appears more than once"
         f" (also row {first})"
-        for row, code, first in repeats.head(MAX_DUPLICATE_LINES).iter_rows()
+        for row, code, first in repeats.head(MAX_PROBLEM_LINES).iter_rows()
     ]
-    if repeats.height > MAX_DUPLICATE_LINES:
-        more = repeats.height - MAX_DUPLICATE_LINES
+    if repeats.height > MAX_PROBLEM_LINES:
+        more = repeats.height - MAX_PROBLEM_LINES
         lines.append(f"column uscc: {more} more repeated row{'s' if more > 1 else ''} not listed")
     return "\n".join(lines)
 
@@ -463,10 +467,7 @@ def park_results(evaluation: Evaluation, frame: pl.DataFrame) -> pl.DataFrame:
     if taken:
         raise RuleError(f"class {taken[0]}: the park table already has a column of that name")
     present = [name for name in PARK_FIGURES if name in frame.columns]
-    for name in present:
-        dtype = frame.schema[name]
-        if not dtype.is_numeric() and dtype != pl.Null:
-            raise RuleError(f"column {name}: not numbers ({dtype})")
+    _numbers_only(frame, present)
     figures = frame.select("uscc", *(pl.col(name).cast(pl.Float64) for name in present))
     rated = pl.col("rated")
 

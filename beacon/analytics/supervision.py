@@ -24,6 +24,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from .conditions import Condition, RuleError, all_hold, parse_condition
+from .io import ISO_DATE, InputError, capped, require, text
 from .yaml_lines import line_of, read_rule_file
 
 STATUSES = ("green", "amber", "red")
@@ -32,7 +33,6 @@ PROJECT_COLUMNS = ("project_id", "name", "park", "total_investment", "start_date
 MILESTONE_COLUMNS = ("project_id", "milestone", "planned_date", "actual_date")
 REPORT_COLUMNS = ("project_id", "month", "investment_completed")
 PLAN_COLUMNS = ("project_id", "month", "planned_investment")
-MAX_PROBLEM_LINES = 20
 ESCALATION_REASON = "red for three consecutive months: escalate"
 # Composite of the park league table: weights of investment completion (capped at 1), the
 # on-time share of due milestones and the share of green projects.
@@ -92,14 +92,12 @@ rules:
       - {field: reported_last_month, op: "==", value: false}
 """
 
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _ISO_MONTH = r"^\d{4}-\d{2}$"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class SupervisionError(ValueError):
-    """Input that cannot be used: one problem a line, rows numbered as a spreadsheet shows
-    them (the header is row 1)."""
+class SupervisionError(InputError):
+    """A projects, milestones, reports or plan table that cannot be used."""
 
 
 # ---------------------------------------------------------------- the rule file
@@ -228,26 +226,6 @@ def check_rules(rules: RuleSet, schema: pl.Schema) -> None:
 # ---------------------------------------------------------------- checking the input
 
 
-def _text(column: pl.Expr) -> pl.Expr:
-    """The column as trimmed text, missing where empty."""
-    text = column.cast(pl.String).str.strip_chars()
-    return pl.when(text.str.len_bytes() > 0).then(text).otherwise(None)
-
-
-def _require(frame: pl.DataFrame, names) -> None:
-    missing = [name for name in names if name not in frame.columns]
-    if missing:
-        raise SupervisionError("\n".join(f"missing column: {name}" for name in missing))
-
-
-def _capped(lines: list[str], total: int) -> str:
-    shown = lines[:MAX_PROBLEM_LINES]
-    more = total - len(shown)
-    if more > 0:
-        shown.append(f"and {more} more problem{'s' if more > 1 else ''}")
-    return "\n".join(shown)
-
-
 def _parse(frame: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
     """Each column parsed by its kind, with ``__raw_<c>`` (trimmed text) and ``__bad_<c>``
     (the problem, or missing) beside it, and ``__row`` the spreadsheet row."""
@@ -259,13 +237,13 @@ def _parse(frame: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
         elif isinstance(frame.schema[name], pl.Datetime):
             raw = col.dt.date().cast(pl.String)
         else:
-            raw = _text(col)
+            raw = text(col)
         empty = pl.lit("empty")
         shown = pl.format("'{}'", raw)
         if kind in ("id", "text", "optional"):
             value, bad = raw, pl.when(raw.is_null()).then(empty) if kind != "optional" else None
         elif kind in ("date", "optional date"):
-            value = pl.when(raw.str.contains(_ISO_DATE)).then(raw.str.to_date(strict=False))
+            value = pl.when(raw.str.contains(ISO_DATE)).then(raw.str.to_date(strict=False))
             bad = pl.when(raw.is_not_null() & value.is_null()).then(
                 pl.format("not a date (YYYY-MM-DD): {}", shown)
             )
@@ -316,7 +294,7 @@ def _problems(parsed: pl.DataFrame, columns, extra: list[tuple[int, str]] = ()) 
 def _raise(found: list[tuple[int, str]]) -> None:
     if found:
         found.sort(key=lambda item: item[0])
-        raise SupervisionError(_capped([msg for _, msg in found], len(found)))
+        raise SupervisionError(capped([msg for _, msg in found], len(found)))
 
 
 def _duplicates(parsed: pl.DataFrame, keys: list[str], column: str, what) -> list:
@@ -350,7 +328,7 @@ def _unknown(parsed: pl.DataFrame, project_ids) -> list:
 def check_projects(frame: pl.DataFrame) -> pl.DataFrame:
     """The projects with ``total_investment`` a number above zero and the dates as dates,
     other columns as text; or SupervisionError naming every bad cell."""
-    _require(frame, PROJECT_COLUMNS)
+    require(frame, PROJECT_COLUMNS, SupervisionError)
     kinds = {
         "project_id": "id",
         "name": "optional",
@@ -372,14 +350,14 @@ def check_projects(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(
         [
             parsed.select(PROJECT_COLUMNS),
-            frame.select(_text(pl.col(c)).alias(c) for c in extra),
+            frame.select(text(pl.col(c)).alias(c) for c in extra),
         ],
         how="horizontal",
     )
 
 
 def check_milestones(frame: pl.DataFrame, project_ids=None) -> pl.DataFrame:
-    _require(frame, MILESTONE_COLUMNS)
+    require(frame, MILESTONE_COLUMNS, SupervisionError)
     kinds = {
         "project_id": "id",
         "milestone": "text",
@@ -408,7 +386,7 @@ def check_plan(frame: pl.DataFrame, project_ids=None) -> pl.DataFrame:
 
 
 def _monthly(frame: pl.DataFrame, columns, project_ids) -> pl.DataFrame:
-    _require(frame, columns)
+    require(frame, columns, SupervisionError)
     kinds = {"project_id": "id", "month": "month", columns[2]: "amount"}
     parsed = _parse(frame, kinds)
     found = _problems(parsed, kinds) + _unknown(parsed, project_ids)

@@ -29,20 +29,16 @@ from pathlib import Path
 
 import polars as pl
 
-from .chains import (
+from .chains import Chain, check_local, code, coverage, found_keywords, link_order, matches
+from .io import (
     MAX_PROBLEM_LINES,
-    Chain,
     InputError,
     capped,
-    check_local,
-    code,
-    coverage,
-    found_keywords,
-    link_order,
-    matches,
     number,
     require,
+    scan_table,
     text,
+    unreadable,
     yes_no,
 )
 
@@ -173,28 +169,9 @@ def scan_candidates(source: Path | str | pl.LazyFrame | pl.DataFrame) -> pl.Lazy
     if isinstance(source, pl.LazyFrame):
         return source
     path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        scan = pl.scan_csv(path, infer_schema=False)
-    elif suffix == ".parquet":
-        scan = pl.scan_parquet(path)
-    else:
+    if path.suffix.lower() not in FORMATS:
         raise InputError(f"the candidate file must end in {' or '.join(FORMATS)}")
-    try:
-        names = scan.collect_schema().names()
-    except pl.exceptions.NoDataError:
-        raise InputError("the file is empty") from None
-    except pl.exceptions.ComputeError as e:
-        raise InputError(_unreadable(e)) from None
-    trimmed = {name: name.strip() for name in names if name != name.strip()}
-    return scan.rename(trimmed) if trimmed else scan
-
-
-def _unreadable(error: Exception) -> str:
-    first = str(error).splitlines()[0]
-    if "utf-8" in first.lower() or "utf8" in first.lower():
-        return f"not UTF-8 text ({first}): save the file as CSV UTF-8"
-    return f"not a readable file: {first}"
+    return scan_table(path)
 
 
 def rank(chain: Chain, local: pl.DataFrame, candidates, **options) -> pl.DataFrame:
@@ -371,10 +348,10 @@ def _scan(
     try:
         found = frame.collect(engine="streaming")
     except pl.exceptions.ComputeError as e:
-        raise InputError(_unreadable(e)) from None
+        raise InputError(unreadable(e)) from None
     bad = found.filter(pl.any_horizontal(f"__bad_{name}" for name in ["uscc", *flags]))
     if bad.height:
-        raise InputError(capped(_candidate_problems(bad, flags), bad.height))
+        raise InputError(capped(_candidate_problems(bad, flags), bad.height, rows=True))
     return found.select(pl.exclude("^__bad_.*$", "^__raw_.*$"))
 
 

@@ -19,7 +19,7 @@ import polars as pl
 
 from .conditions import RuleError, all_hold
 from .io import MAX_PROBLEM_LINES
-from .scheme import Indicator, Scheme
+from .scheme import Classes, Indicator, Scheme
 
 NO_LAND = "no land (land_mu missing or 0)"
 NOT_IN_SCOPE = "not in scope: {}"
@@ -371,39 +371,10 @@ def _rank(
     # fewer columns to take in random order.
     taken = ["uscc", "name", "park", "score", *keys, "adjustment_points", REASON_CODE, VETO_CODE]
     ranked = df.select(pl.col(taken).gather(order))
-    # The class as a number (its place in ``names``), its text looked up at the end.
-    number = {name: i for i, name in enumerate(names)}
     if classes.method == "quota":
-        # In rank order the classes are runs: the top positions among the m rows not
-        # vetoed are A, then B, then C, with the bottom ones D (A and B first when they
-        # overlap it); then the vetoed rows, all D.
-        q = classes.quota
-        a_end = min(_floor(n * q["A"]), m)
-        b_end = min(_floor(n * (q["A"] + q["B"])), m)
-        d_start = max(m - max(_ceil(n * q["D"]) - vetoed, 0), b_end)
-        runs = [("A", a_end), ("B", b_end - a_end), ("C", d_start - b_end), ("D", n - d_start)]
-        grade = pl.concat(
-            [
-                *(
-                    pl.repeat(number[name], size, dtype=pl.UInt32, eager=True)
-                    for name, size in runs
-                ),
-                pl.repeat(None, order.len() - n, dtype=pl.UInt32, eager=True),
-            ]
-        )
-        counts = {name: size for name, size in sorted(runs) if size}
+        grade, counts = _quota_classes(classes, names, m, vetoed, order.len())
     else:
-        index = pl.int_range(pl.len(), dtype=pl.Int64)
-        grade = pl.when(index >= n).then(None).when(index >= m).then(number["D"])
-        for name, minimum in classes.thresholds:
-            grade = (
-                grade.when(pl.col("score") >= minimum).then(number[name])
-                if minimum is not None
-                else grade.otherwise(number[name])
-            )
-        grade = ranked.select(grade.cast(pl.UInt32)).to_series()
-        tally = grade.drop_nulls().value_counts()
-        counts = dict(sorted((names[code], count) for code, count in tally.iter_rows()))
+        grade, counts = _threshold_classes(classes, names, m, vetoed, ranked)
 
     values = [c for k in keys for c in (k, f"{k}_points")]
     row = pl.col(INDEX).cast(pl.Int64)
@@ -432,6 +403,53 @@ def _rank(
         )
     )
     return plan, counts
+
+
+def _quota_classes(
+    classes: Classes, names: tuple[str, ...], m: int, vetoed: int, rows: int
+) -> tuple[pl.Series, dict[str, int]]:
+    """Each row's class in rank order, as its place in ``names`` (its text is looked up at
+    the end), and the class counts: of ``rows``, the first m rated and not vetoed, then the
+    vetoed, then the rows not rated (no class).
+
+    In rank order the classes are runs: the top positions among the m rows not vetoed are
+    A, then B, then C, with the bottom ones D (A and B first when they overlap it); then
+    the vetoed rows, all D.
+    """
+    number = {name: i for i, name in enumerate(names)}
+    n = m + vetoed
+    q = classes.quota
+    a_end = min(_floor(n * q["A"]), m)
+    b_end = min(_floor(n * (q["A"] + q["B"])), m)
+    d_start = max(m - max(_ceil(n * q["D"]) - vetoed, 0), b_end)
+    runs = [("A", a_end), ("B", b_end - a_end), ("C", d_start - b_end), ("D", n - d_start)]
+    grade = pl.concat(
+        [
+            *(pl.repeat(number[name], size, dtype=pl.UInt32, eager=True) for name, size in runs),
+            pl.repeat(None, rows - n, dtype=pl.UInt32, eager=True),
+        ]
+    )
+    return grade, {name: size for name, size in sorted(runs) if size}
+
+
+def _threshold_classes(
+    classes: Classes, names: tuple[str, ...], m: int, vetoed: int, ranked: pl.DataFrame
+) -> tuple[pl.Series, dict[str, int]]:
+    """As ``_quota_classes``, each rated row not vetoed by the first threshold its score
+    reaches, in the rows ``ranked``."""
+    number = {name: i for i, name in enumerate(names)}
+    n = m + vetoed
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    grade = pl.when(index >= n).then(None).when(index >= m).then(number["D"])
+    for name, minimum in classes.thresholds:
+        grade = (
+            grade.when(pl.col("score") >= minimum).then(number[name])
+            if minimum is not None
+            else grade.otherwise(number[name])
+        )
+    codes = ranked.select(grade.cast(pl.UInt32)).to_series()
+    tally = codes.drop_nulls().value_counts()
+    return codes, dict(sorted((names[code], count) for code, count in tally.iter_rows()))
 
 
 # ------------------------------------------------------------------------ park and zone tables

@@ -29,7 +29,16 @@ from pathlib import Path
 
 import polars as pl
 
-from .chains import Chain, check_local, code, coverage, found_keywords, link_order, matches
+from .chains import (
+    Chain,
+    Link,
+    check_local,
+    code,
+    coverage,
+    found_keywords,
+    link_order,
+    matches,
+)
 from .io import (
     MAX_PROBLEM_LINES,
     InputError,
@@ -211,7 +220,6 @@ def target(
             raise InputError(f"unknown home province '{home_province}'; write it as 广东省 or 广东")
     checked = check_local(local)
     result = coverage(chain, checked, overrides)
-    status = {row["key"]: row for row in result["links"]}
     gaps = [chain.link(key) for key in result["gaps"]]
     scan = scan_candidates(candidates)
     require(scan, CANDIDATE_COLUMNS)
@@ -222,18 +230,7 @@ def target(
     keywords = list(dict.fromkeys(k for link in gaps for k in link.keywords))
     classes = list(dict.fromkeys(c for link in gaps for c in link.industry_classes))
     found = _scan(scan, schema, keywords, classes, exclude_provinces, extras)
-    # Registry and pipeline companies are left out by uscc (trimmed, in capitals).
-    known = pl.concat(
-        [
-            checked.select("uscc"),
-            pl.DataFrame({"uscc": [str(u) for u in exclude if u]}, schema={"uscc": pl.String}),
-        ]
-    ).select(pl.col("uscc").str.strip_chars().str.to_uppercase().alias("__key"))
-    found = (
-        found.with_columns(pl.col("uscc").str.to_uppercase().alias("__key"))
-        .join(known.unique(), on="__key", how="anti")
-        .drop("__key")
-    )
+    found = _not_known(found, checked, exclude)
     pairs = matches(gaps, found, on="__row")
     demand = _demand(result["membership"], checked, gaps)
     scored = _scored(pairs, found, demand, home_short, home_city)
@@ -251,9 +248,33 @@ def target(
         .unique(["link", "uscc"], keep="first", maintain_order=True)
         .with_columns((pl.int_range(pl.len()).over("link") + 1).cast(pl.Int64).alias("rank"))
     )
-    summary = []
+    table = ranked.filter(pl.col("rank") <= top).select(*OUTPUT_COLUMNS, *extras)
+    return Targeting(table, _summary(gaps, ranked, result, top), result)
+
+
+def _not_known(found: pl.DataFrame, local: pl.DataFrame, exclude: Iterable[str]) -> pl.DataFrame:
+    """The candidates found less the registry's companies and those in ``exclude`` (the
+    pipeline's), by uscc trimmed and in capitals."""
+    known = pl.concat(
+        [
+            local.select("uscc"),
+            pl.DataFrame({"uscc": [str(u) for u in exclude if u]}, schema={"uscc": pl.String}),
+        ]
+    ).select(pl.col("uscc").str.strip_chars().str.to_uppercase().alias("__key"))
+    return (
+        found.with_columns(pl.col("uscc").str.to_uppercase().alias("__key"))
+        .join(known.unique(), on="__key", how="anti")
+        .drop("__key")
+    )
+
+
+def _summary(gaps: list[Link], ranked: pl.DataFrame, result: dict, top: int) -> list[dict]:
+    """Per gap link: its status and local enterprises, the candidates ranked for it, how
+    many of them are targets, and the best score."""
+    status = {row["key"]: row for row in result["links"]}
     counts = dict(ranked.group_by("link").len().iter_rows())
     best = dict(ranked.group_by("link").agg(pl.col("score").max()).iter_rows())
+    summary = []
     for link in gaps:
         matched = counts.get(link.key, 0)
         summary.append(
@@ -266,8 +287,7 @@ def target(
                 "top_score": best.get(link.key),
             }
         )
-    table = ranked.filter(pl.col("rank") <= top).select(*OUTPUT_COLUMNS, *extras)
-    return Targeting(table, summary, result)
+    return summary
 
 
 def _empty(schema: pl.Schema, extras: list[str]) -> pl.DataFrame:

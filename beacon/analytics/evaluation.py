@@ -441,13 +441,10 @@ def _threshold_classes(
     n = m + vetoed
     index = pl.int_range(pl.len(), dtype=pl.Int64)
     grade = pl.when(index >= n).then(None).when(index >= m).then(number["D"])
-    for name, minimum in classes.thresholds:
-        grade = (
-            grade.when(pl.col("score") >= minimum).then(number[name])
-            if minimum is not None
-            else grade.otherwise(number[name])
-        )
-    codes = ranked.select(grade.cast(pl.UInt32)).to_series()
+    *reached, (rest, _) = classes.thresholds  # the last class takes the rest (scheme)
+    for name, minimum in reached:
+        grade = grade.when(pl.col("score") >= minimum).then(number[name])
+    codes = ranked.select(grade.otherwise(number[rest]).cast(pl.UInt32)).to_series()
     tally = codes.drop_nulls().value_counts()
     return codes, dict(sorted((names[code], count) for code, count in tally.iter_rows()))
 

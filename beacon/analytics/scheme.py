@@ -203,6 +203,11 @@ def _classes(raw, line: int) -> Classes:
         raise RuleError(
             f"line {thresholds.item_lines[-1]}: the last class takes the rest (no min_score)"
         )
+    for (name, minimum), at in zip(out[:-1], thresholds.item_lines, strict=False):
+        if minimum is None:
+            raise RuleError(
+                f"line {at}: class {name} needs a min_score (only the last takes the rest)"
+            )
     return Classes("threshold", thresholds=tuple(out), tie_break=tuple(tie_break))
 
 

@@ -611,6 +611,17 @@ def test_scheme_errors_name_the_line(old, new, message):
     assert message in str(error.value)
 
 
+def test_only_the_last_threshold_class_leaves_out_min_score():
+    # such a scheme used to parse, and evaluate failed on it with an AttributeError
+    text = scheme(
+        SCORE_IS_TAX,
+        "classes:\n  method: threshold\n  threshold:\n"
+        "    - {class: A}\n    - {class: B, min_score: 50}\n    - {class: C}\n",
+    )
+    with pytest.raises(RuleError, match=r"^line 13: class A needs a min_score \(only the last"):
+        parse_scheme(text)
+
+
 def test_duplicate_indicator_key():
     second = """\
   - key: tax_per_mu

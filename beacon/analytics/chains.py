@@ -27,7 +27,7 @@ import polars as pl
 
 from .conditions import RuleError
 from .io import MAX_PROBLEM_LINES, InputError, capped, number, require, text, yes_no
-from .yaml_lines import line_of, read_rule_file
+from .yaml_lines import LinedList, line_of, read_rule_file
 
 SEGMENTS = ("upstream", "midstream", "downstream")
 STATUSES = ("strong", "weak", "missing")
@@ -107,7 +107,7 @@ def parse_chain(text: str, known_classes: Iterable[str] | None = None) -> Chain:
     name = _name(raw["name"], f"line {line_of(raw, 'name')}: name")
     thresholds = _thresholds(raw.get("thresholds"), line_of(raw, "thresholds"))
     items = raw["links"]
-    if not isinstance(items, list) or not items:
+    if not isinstance(items, LinedList) or not items:
         raise RuleError(f"line {line_of(raw, 'links')}: links is a non-empty list of links")
     known = None if known_classes is None else frozenset(known_classes)
     links: list[Link] = []
@@ -244,7 +244,7 @@ def _list(raw, key: str, where: str, what: str) -> list[tuple[object, int]]:
     value = raw.get(key)
     if value is None:
         return []
-    if not isinstance(value, list):
+    if not isinstance(value, LinedList):
         raise RuleError(f"line {line_of(raw, key)}, {where}: {key} is a list of {what}")
     return list(zip(value, value.item_lines, strict=True))
 

@@ -48,7 +48,7 @@ def gaps(args) -> int:
     chain = _chain(args.chain, problems)
     local = read_checked(args.enterprises, check_local, problems)
     overrides = read_checked(args.overrides, check_overrides, problems)
-    if problems:
+    if problems or chain is None or local is None:
         return fail(problems)
     result = coverage(chain, local, overrides)
     if args.json:
@@ -103,7 +103,7 @@ def target_command(args) -> int:
     local = read_checked(args.enterprises, check_local, problems)
     overrides = read_checked(args.overrides, check_overrides, problems)
     exclude = read_checked(args.exclude, _usccs, problems) or []
-    if problems:
+    if problems or chain is None or local is None:
         return fail(problems)
     provinces = [p for p in (args.exclude_provinces or "").split(",") if p.strip()]
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import polars as pl
 
@@ -34,7 +35,8 @@ class Condition:
         """True where the condition holds; a missing value never satisfies it."""
         col = pl.col(self.field)
         if self.op in ("in", "not in"):
-            held = col.is_in(list(self.value))
+            # parse_condition gives "in" and "not in" a list
+            held = col.is_in(list(cast(list, self.value)))
             held = held if self.op == "in" else ~held
         else:
             value = pl.lit(self.value)

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import sys
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from .conditions import RuleError, all_hold
 from .io import MAX_PROBLEM_LINES
 from .scheme import Classes, Indicator, Scheme
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 NO_LAND = "no land (land_mu missing or 0)"
 NOT_IN_SCOPE = "not in scope: {}"
@@ -48,8 +52,7 @@ class Evaluation:
         classes: tuple[str, ...] = QUOTA_CLASSES,
         counts: dict[str, int] | None = None,
     ):
-        self._results = results if isinstance(results, pl.DataFrame) else None
-        self._plan = results if isinstance(results, pl.LazyFrame) else None
+        self._results = results
         self.benchmarks = {} if benchmarks is None else benchmarks
         self.indicators = indicators
         self.classes = classes
@@ -60,13 +63,12 @@ class Evaluation:
 
     @property
     def results(self) -> pl.DataFrame:
-        if self._results is None:
-            self._results = self._plan.collect()
-            self._plan = None
+        if isinstance(self._results, pl.LazyFrame):
+            self._results = self._results.collect()  # and the plan is let go
         return self._results
 
     def lazy(self) -> pl.LazyFrame:
-        return self._plan if self._results is None else self._results.lazy()
+        return self._results.lazy()
 
     @property
     def rated(self) -> int:
@@ -180,7 +182,7 @@ def evaluate(scheme: Scheme, frame: pl.DataFrame) -> Evaluation:
     # of strings for every row and carrying it through the sort.
     reasons = [NO_LAND, *(NOT_IN_SCOPE.format(c.describe()) for c in scheme.scope)]
     land = pl.col("land_mu").cast(pl.Float64)
-    code = pl.when(land.is_null() | (land == 0)).then(0)
+    code: Then | ChainedThen = pl.when(land.is_null() | (land == 0)).then(0)
     for i, condition in enumerate(scheme.scope, start=1):
         code = code.when(~condition.expr()).then(i)
     df = frame.with_columns(code.otherwise(None).cast(pl.UInt32).alias(REASON_CODE))
@@ -281,7 +283,7 @@ def _text(texts, number: pl.Expr) -> pl.Expr:
     return pl.lit(pl.Series(list(texts), dtype=pl.Utf8)).gather(number.cast(pl.UInt32))
 
 
-def _statistics(scheme: Scheme, df: pl.DataFrame) -> dict[str, float | None]:
+def _statistics(scheme: Scheme, df: pl.DataFrame) -> dict[str, Any]:
     """The sums, means, medians, minima and maxima the indicators are scored against, each
     over the rated rows (with the indicator, for benchmarks), named ``<key>:<what>``."""
     rated = pl.col("rated")
@@ -306,7 +308,7 @@ def _statistics(scheme: Scheme, df: pl.DataFrame) -> dict[str, float | None]:
     return df.select(*exprs, _distinct_hashes().alias(DISTINCT)).row(0, named=True)
 
 
-def _benchmark(ind: Indicator, stats: dict[str, float | None]) -> float | None:
+def _benchmark(ind: Indicator, stats: dict[str, Any]) -> float | None:
     if not isinstance(ind.benchmark, str):
         return ind.benchmark
     if ind.benchmark == "aggregate":

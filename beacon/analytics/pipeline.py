@@ -244,10 +244,10 @@ def figures(
     if leads is None or by not in leads.columns:
         raise PipelineError(f"grouping by {by} needs a leads table with that column")
     # Each lead once, for the whole and for the groups.
-    table = table.collect()
-    whole = _summary(table.select(_aggregations(pairs)).row(0, named=True), pairs)
+    selected = table.collect()
+    whole = _summary(selected.select(_aggregations(pairs)).row(0, named=True), pairs)
     groups = (
-        table.lazy()
+        selected.lazy()
         .join(leads.lazy().select("lead_id", pl.col(by).alias(_GROUP)), on="lead_id", how="left")
         .group_by(_GROUP)
         .agg(_aggregations(pairs))

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     # Both files are checked whatever else is wrong, so one run lists every problem.
     history = read_checked(args.stages, check_history, problems)
     leads = read_checked(args.leads, lambda frame: check_leads(frame, args.by), problems)
-    if problems:
+    if problems or history is None:
         return fail(problems)
     result = figures(history, leads, args.by, start, end)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else table(result, args.by))

@@ -88,12 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     reports = read_checked(args.reports, lambda f: check_reports(f, ids), problems, must_exist=True)
     plan = read_checked(args.plan, lambda f: check_plan(f, ids), problems, must_exist=True)
-    if not problems:
-        try:
-            result = supervise(projects, milestones, reports, as_of, rules, plan)
-        except RuleError as e:  # a field the projects do not have
-            problems.append(f"{args.rules or 'the default rules'}: {e}")
-    if problems:
+    if problems or as_of is None or projects is None or milestones is None or reports is None:
         return fail(problems)
+    try:
+        result = supervise(projects, milestones, reports, as_of, rules, plan)
+    except RuleError as e:  # a field the projects do not have
+        return fail([f"{args.rules or 'the default rules'}: {e}"])
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else table(result))
     return 0

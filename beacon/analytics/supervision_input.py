@@ -4,6 +4,8 @@ column (see ``supervision``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import polars as pl
 
 from .io import ISO_DATE, InputError, capped, require, text
@@ -57,6 +59,7 @@ def _parse(frame: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
             raw = text(col)
         empty = pl.lit("empty")
         shown = pl.format("'{}'", raw)
+        bad: pl.Expr | None
         if kind in ("id", "text", "optional"):
             value, bad = raw, pl.when(raw.is_null()).then(empty) if kind != "optional" else None
         elif kind in ("date", "optional date"):
@@ -96,7 +99,7 @@ def _parse(frame: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
     return frame.with_row_index("__row", offset=2).select(pl.col("__row"), *exprs)
 
 
-def _problems(parsed: pl.DataFrame, columns, extra: list[tuple[int, str]] = ()) -> list:
+def _problems(parsed: pl.DataFrame, columns, extra: Iterable[tuple[int, str]] = ()) -> list:
     """(row, message) of every bad cell."""
     found = list(extra)
     for name in columns:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -50,6 +51,9 @@ from .io import (
     unreadable,
     yes_no,
 )
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 CANDIDATE_COLUMNS = (
     "uscc",
@@ -291,8 +295,8 @@ def _summary(gaps: list[Link], ranked: pl.DataFrame, result: dict, top: int) -> 
 
 
 def _empty(schema: pl.Schema, extras: list[str]) -> pl.DataFrame:
-    types = {name: pl.String for name in OUTPUT_COLUMNS}
-    types.update(rank=pl.Int64, score=pl.Int64)
+    types: dict[str, pl.DataType] = {name: pl.String() for name in OUTPUT_COLUMNS}
+    types.update(rank=pl.Int64(), score=pl.Int64())
     types.update({name: schema[name] for name in extras})
     return pl.DataFrame(schema=types)
 
@@ -441,11 +445,11 @@ def _scored(
         pl.min_horizontal(KEYWORD_POINTS + (n - 1) * MORE_KEYWORD_POINTS, MAX_KEYWORD_POINTS)
     )
     capital = pl.col("registered_capital")
-    band = pl.when(pl.lit(False)).then(pl.lit(None, pl.Int64))
-    label = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
-    for at_least, points, text_ in CAPITAL_BANDS:
-        band = band.when(capital >= at_least).then(pl.lit(points, pl.Int64))
-        label = label.when(capital >= at_least).then(pl.lit(text_))
+    band: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, pl.Int64))
+    label: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for at_least, band_points, band_label in CAPITAL_BANDS:
+        band = band.when(capital >= at_least).then(pl.lit(band_points, pl.Int64))
+        label = label.when(capital >= at_least).then(pl.lit(band_label))
     demand_n = pl.col("link").replace_strict(demand, return_dtype=pl.Int64)
     demand_points = pl.min_horizontal(demand_n * DEMAND_POINTS, MAX_DEMAND_POINTS)
     parts = [

@@ -41,18 +41,13 @@ class InputError(ValueError):
         column: str | None = None,
     ) -> None:
         self.problem, self.file, self.row, self.column = problem, file, row, column
-        cell = ", ".join(
-            part
-            for part in (
-                None if row is None else f"row {row}",
-                None if column is None else f"column {column}",
-            )
-            if part
-        )
-        prefix = "".join(f"{part}: " for part in (file, cell) if part)
-        super().__init__(
-            "\n".join(prefix + line for line in problem.splitlines()) if prefix else problem
-        )
+        cell = [f"row {row}"] if row is not None else []
+        cell += [f"column {column}"] if column is not None else []
+        prefix = f"{file}: " if file is not None else ""
+        prefix += f"{', '.join(cell)}: " if cell else ""
+        if prefix:
+            problem = "\n".join(prefix + line for line in problem.splitlines())
+        super().__init__(problem)
 
 
 # ---------------------------------------------------------------- reading files

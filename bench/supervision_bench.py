@@ -182,7 +182,7 @@ gc.freeze()
 t0 = time.perf_counter()
 import polars as pl
 from beacon.analytics import supervision as s
-from beacon.analytics.pipeline_cli import read_table
+from beacon.analytics.io import read_table
 t = {"import": time.perf_counter() - t0}
 folder, as_of = Path(sys.argv[1]), date.fromisoformat(sys.argv[2])
 def lap(name, f):

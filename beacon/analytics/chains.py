@@ -26,7 +26,8 @@ from pathlib import Path
 import polars as pl
 
 from .conditions import RuleError
-from .rulefile import line_of, read_rule_file
+from .io import MAX_PROBLEM_LINES, InputError, capped, number, require, text, yes_no
+from .yaml_lines import LinedList, line_of, read_rule_file
 
 SEGMENTS = ("upstream", "midstream", "downstream")
 STATUSES = ("strong", "weak", "missing")
@@ -36,20 +37,11 @@ CHAIN_KEYS = ("key", "name", "thresholds", "links")
 LINK_KEYS = ("key", "name", "segment", "industry_classes", "keywords", "supplies")
 LOCAL_COLUMNS = ("uscc", "name", "industry_code", "business_scope", "chain_master")
 FIGURES = ("output", "tax")
-# The registry import's yes/no words (beacon.core.resources), without importing Django.
-TRUE_WORDS = ("1", "true", "yes", "y", "t", "是", "有", "√", "x")
-FALSE_WORDS = ("0", "false", "no", "n", "f", "否", "无", "")
-MAX_PROBLEM_LINES = 20
 # The GB/T 4754-2017 table shipped with the registry, found next to this package.
 CLASS_FILE = Path(__file__).resolve().parent.parent / "registry" / "data" / "gbt4754_2017.csv"
 
 _KEY = re.compile(r"[A-Za-z0-9_-]+")
 _CLASS = re.compile(r"[0-9]{4}")
-
-
-class InputError(ValueError):
-    """A table that cannot be used: one problem a line, rows numbered as a spreadsheet shows
-    them (the header is row 1)."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +107,7 @@ def parse_chain(text: str, known_classes: Iterable[str] | None = None) -> Chain:
     name = _name(raw["name"], f"line {line_of(raw, 'name')}: name")
     thresholds = _thresholds(raw.get("thresholds"), line_of(raw, "thresholds"))
     items = raw["links"]
-    if not isinstance(items, list) or not items:
+    if not isinstance(items, LinedList) or not items:
         raise RuleError(f"line {line_of(raw, 'links')}: links is a non-empty list of links")
     known = None if known_classes is None else frozenset(known_classes)
     links: list[Link] = []
@@ -148,10 +140,10 @@ def _key(value, where: str) -> str:
 def _name(value, where: str) -> dict:
     if not isinstance(value, dict) or not value:
         raise RuleError(f"{where} is {{zh: 中文名, en: English name}}")
-    for language, text in value.items():
+    for language, written in value.items():
         if language not in LANGUAGES:
             raise RuleError(f"{where}: unknown language '{language}'; names are zh and en")
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(written, str) or not written.strip():
             raise RuleError(f"{where}: the {language} name must be text")
     return {language: value[language].strip() for language in LANGUAGES if language in value}
 
@@ -252,7 +244,7 @@ def _list(raw, key: str, where: str, what: str) -> list[tuple[object, int]]:
     value = raw.get(key)
     if value is None:
         return []
-    if not isinstance(value, list):
+    if not isinstance(value, LinedList):
         raise RuleError(f"line {line_of(raw, key)}, {where}: {key} is a list of {what}")
     return list(zip(value, value.item_lines, strict=True))
 
@@ -380,7 +372,7 @@ def check_local(frame: pl.DataFrame) -> pl.DataFrame:
         lines = []
         for row in bad.head(MAX_PROBLEM_LINES).iter_rows(named=True):
             lines += _local_problems(row, frame, figures)
-        raise InputError(capped(lines, bad.height))
+        raise InputError(capped(lines, bad.height, rows=True))
     return checked.select(
         "uscc", "name", "industry_code", "business_scope", "chain_master", *figures
     )
@@ -429,21 +421,8 @@ def check_overrides(frame: pl.DataFrame | None) -> pl.DataFrame:
             if row["__bad_include"]:
                 value = frame.row(row["__row"] - 2, named=True)["include"]
                 lines.append(f"row {row['__row']}, column include: not yes or no: '{value}'")
-        raise InputError(capped(lines, bad.height))
+        raise InputError(capped(lines, bad.height, rows=True))
     return checked.unique(["uscc", "link"], keep="last", maintain_order=True).select(*schema)
-
-
-def require(frame: pl.DataFrame | pl.LazyFrame, names: Iterable[str]) -> None:
-    present = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
-    missing = [name for name in names if name not in present]
-    if missing:
-        raise InputError("\n".join(f"missing column: {name}" for name in missing))
-
-
-def text(column: pl.Expr) -> pl.Expr:
-    """The column as trimmed text, missing where empty."""
-    value = column.cast(pl.String).str.strip_chars()
-    return pl.when(value.str.len_bytes() > 0).then(value)
 
 
 def code(dtype: pl.DataType, name: str = "industry_code") -> pl.Expr:
@@ -452,57 +431,6 @@ def code(dtype: pl.DataType, name: str = "industry_code") -> pl.Expr:
     if dtype.is_integer():
         return pl.col(name).cast(pl.String).str.zfill(4)
     return text(pl.col(name)).str.replace(r"^[A-Za-z]([0-9]{4})$", "$1")
-
-
-def yes_no(name: str, dtype: pl.DataType, empty: bool | None = False) -> list[pl.Expr]:
-    """The column as a boolean (the registry import's yes/no words, 0 and 1, a boolean
-    column as it is; empty is ``empty``) and ``__bad_<name>``: a value that is none of them."""
-    col = pl.col(name)
-    if dtype == pl.Boolean:
-        value = col if empty is None else col.fill_null(empty)
-        return [value, pl.lit(False).alias(f"__bad_{name}")]
-    if dtype == pl.Null:
-        return [pl.lit(empty, pl.Boolean).alias(name), pl.lit(False).alias(f"__bad_{name}")]
-    word = col.cast(pl.String).str.strip_chars().str.to_lowercase()
-    false_words = [w for w in FALSE_WORDS if w or empty is not None]
-    # when/then rather than replace_strict, which the streaming engine cannot run part by
-    # part: on a candidate file it would hold the whole column in memory.
-    value = (
-        pl.when(word.is_in(TRUE_WORDS))
-        .then(pl.lit(True))
-        .when(word.is_in(false_words))
-        .then(pl.lit(False))
-    )
-    blank = col.is_null() | ((word == "") if empty is not None else pl.lit(False))
-    return [
-        pl.when(blank).then(pl.lit(empty, pl.Boolean)).otherwise(value).alias(name),
-        (value.is_null() & ~blank).alias(f"__bad_{name}"),
-    ]
-
-
-def number(name: str, dtype: pl.DataType) -> list[pl.Expr]:
-    """The column as Float64 (text with thousands separators too; empty is missing) and
-    ``__bad_<name>``: text that is not a number."""
-    col = pl.col(name)
-    if dtype.is_float():
-        return [col.cast(pl.Float64).fill_nan(None), pl.lit(False).alias(f"__bad_{name}")]
-    if dtype.is_numeric() or dtype == pl.Null:
-        return [col.cast(pl.Float64), pl.lit(False).alias(f"__bad_{name}")]
-    raw = col.cast(pl.String).str.strip_chars().str.replace_all(",", "", literal=True)
-    value = raw.cast(pl.Float64, strict=False)
-    return [
-        value.alias(name),
-        (value.is_null() & raw.is_not_null() & (raw != "")).alias(f"__bad_{name}"),
-    ]
-
-
-def capped(lines: list[str], total: int) -> str:
-    """At most MAX_PROBLEM_LINES lines, then how many problems (rows) are not listed."""
-    shown = lines[:MAX_PROBLEM_LINES]
-    more = total - min(total, MAX_PROBLEM_LINES)
-    if more > 0:
-        shown.append(f"and {more} more row{'s' if more > 1 else ''} with problems")
-    return "\n".join(shown)
 
 
 # ---------------------------------------------------------------- coverage and gaps

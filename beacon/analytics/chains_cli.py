@@ -20,25 +20,13 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import sys
 from pathlib import Path
 
 import polars as pl
 
-from .chains import (
-    Chain,
-    InputError,
-    check_local,
-    check_overrides,
-    coverage,
-    load_known_classes,
-    parse_chain,
-    require,
-    text,
-)
+from .chains import Chain, check_local, check_overrides, coverage, load_known_classes, parse_chain
 from .conditions import RuleError
-from .pipeline import PipelineError
-from .pipeline_cli import read_table
+from .io import InputError, fail, named, read_checked, require, text
 from .targeting import DEFAULT_TOP, FORMATS, PROVINCES, province_short, target
 
 
@@ -46,19 +34,7 @@ def _chain(path: Path, problems: list[str]) -> Chain | None:
     try:
         return parse_chain(path.read_text(encoding="utf-8"), load_known_classes())
     except (RuleError, OSError, UnicodeDecodeError) as e:
-        problems.extend(f"{path}: {line}" for line in str(e).splitlines())
-        return None
-
-
-def _table(path: Path | None, check, problems: list[str]) -> pl.DataFrame | None:
-    """The file read (every cell as text) and checked, or None with its problems added, each
-    named by the file."""
-    if path is None:
-        return None
-    try:
-        return check(read_table(path))
-    except (InputError, PipelineError, OSError, pl.exceptions.PolarsError) as e:
-        problems.extend(f"{path}: {line}" for line in str(e).splitlines())
+        problems.extend(named(path, e))
         return None
 
 
@@ -67,19 +43,13 @@ def _usccs(frame: pl.DataFrame) -> list[str]:
     return frame.select(text(pl.col("uscc"))).to_series().drop_nulls().to_list()
 
 
-def _fail(problems: list[str]) -> int:
-    for line in problems:
-        print(line, file=sys.stderr)
-    return 1
-
-
 def gaps(args) -> int:
     problems: list[str] = []
     chain = _chain(args.chain, problems)
-    local = _table(args.enterprises, check_local, problems)
-    overrides = _table(args.overrides, check_overrides, problems)
-    if problems:
-        return _fail(problems)
+    local = read_checked(args.enterprises, check_local, problems)
+    overrides = read_checked(args.overrides, check_overrides, problems)
+    if problems or chain is None or local is None:
+        return fail(problems)
     result = coverage(chain, local, overrides)
     if args.json:
         shown = {
@@ -130,11 +100,11 @@ def target_command(args) -> int:
     if home is not None and province_short(home) not in PROVINCES:
         problems.append(f"--home-province: unknown province '{home}'; write it as 广东省 or 广东")
     chain = _chain(args.chain, problems)
-    local = _table(args.enterprises, check_local, problems)
-    overrides = _table(args.overrides, check_overrides, problems)
-    exclude = _table(args.exclude, _usccs, problems) or []
-    if problems:
-        return _fail(problems)
+    local = read_checked(args.enterprises, check_local, problems)
+    overrides = read_checked(args.overrides, check_overrides, problems)
+    exclude = read_checked(args.exclude, _usccs, problems) or []
+    if problems or chain is None or local is None:
+        return fail(problems)
     provinces = [p for p in (args.exclude_provinces or "").split(",") if p.strip()]
     try:
         done = target(
@@ -149,7 +119,7 @@ def target_command(args) -> int:
             top=args.top,
         )
     except (InputError, OSError, pl.exceptions.PolarsError) as e:
-        return _fail([f"{args.candidates}: {line}" for line in str(e).splitlines()])
+        return fail(named(args.candidates, e))
     try:
         if args.out.suffix.lower() == ".parquet":
             done.table.write_parquet(args.out)
@@ -157,7 +127,7 @@ def target_command(args) -> int:
             done.table.write_csv(args.out)
     except (OSError, pl.exceptions.PolarsError) as e:
         args.out.unlink(missing_ok=True)
-        return _fail([f"{args.out}: {e}"])
+        return fail([f"{args.out}: {e}"])
     if not done.gaps:
         print("no gaps: every link is strong; no targets")
     for gap in done.gaps:

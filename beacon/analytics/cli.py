@@ -15,58 +15,31 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
 
-from .conditions import RuleError
 from .evaluation import PARK_FIGURES, evaluate, park_results
+from .io import FORMATS, MAX_PROBLEM_LINES, InputError, fail, named, number, read_typed_table
 from .scheme import parse_scheme
 
-FORMATS = (".csv", ".xlsx", ".parquet")
 
-
-def read_table(path: Path) -> pl.DataFrame:
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        return pl.read_parquet(path)
-    if suffix == ".csv":
-        return pl.read_csv(path, infer_schema_length=10_000, try_parse_dates=False)
-    if suffix == ".xlsx":
-        from python_calamine import CalamineError, CalamineWorkbook
-
-        try:
-            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-        except CalamineError as e:
-            raise RuleError(f"not a readable XLSX file: {e}") from None
-        if not rows:
-            raise RuleError(f"{path}: the file is empty")
-        header, body = [str(h).strip() for h in rows[0]], rows[1:]
-        columns = {
-            name: [None if r[i] == "" else r[i] for r in body] for i, name in enumerate(header)
-        }
-        return pl.DataFrame(columns, strict=False)
-    raise RuleError(f"{path}: the file must end in {', '.join(FORMATS)}")
-
-
-def numbers(frame: pl.DataFrame, names) -> pl.DataFrame:
-    """Cast text columns the scheme computes with to numbers, naming every bad cell."""
+def numbers(frame: pl.DataFrame, names: Iterable[str]) -> pl.DataFrame:
+    """Cast text columns the scheme computes with to numbers, naming every bad cell (the
+    first MAX_PROBLEM_LINES of each column)."""
     problems = []
     casts = []
     for name in sorted(names):
         if name not in frame.columns or frame.schema[name].is_numeric():
             continue
-        col = pl.col(name).cast(pl.Utf8).str.strip_chars().str.replace_all(",", "")
-        as_number = col.cast(pl.Float64, strict=False)
-        bad = frame.with_row_index("row", offset=2).filter(
-            as_number.is_null() & col.is_not_null() & (col != "")
-        )
-        for row, value in bad.select("row", name).head(20).iter_rows():
+        as_number, bad = number(name, frame.schema[name])
+        rows = frame.with_row_index("row", offset=2).filter(bad)
+        for row, value in rows.select("row", name).head(MAX_PROBLEM_LINES).iter_rows():
             problems.append(f"row {row}, column {name}: not a number: {value}")
-        casts.append(as_number.alias(name))
+        casts.append(as_number)
     if problems:
-        raise RuleError("\n".join(problems))
+        raise InputError("\n".join(problems))
     return frame.with_columns(casts) if casts else frame
 
 
@@ -96,13 +69,6 @@ def write_table(table: pl.DataFrame | pl.LazyFrame, path: Path, sheet: str = "re
         wb.save(path)
 
 
-def fail(path: Path, problem) -> int:
-    """Every problem on stderr, one per line, each named by its file; no output is written."""
-    for line in str(problem).splitlines():
-        print(f"{path}: {line}", file=sys.stderr)
-    return 1
-
-
 def main(argv: list[str] | None = None) -> int:
     # Everything imported so far lives until the process ends: keep the cyclic garbage
     # collector off it, here and at exit (Polars' import alone leaves enough objects that
@@ -127,16 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for path, what in ((args.output, "output"), (args.parks, "park results")):
         if path is not None and path.suffix.lower() not in FORMATS:
-            return fail(path, f"the {what} must end in {', '.join(FORMATS)}")
+            return fail(named(path, f"the {what} must end in {', '.join(FORMATS)}"))
     if args.parks is not None and args.parks.resolve() == args.output.resolve():
-        return fail(args.parks, "the park results need a file of their own, not --output")
+        return fail(named(args.parks, "the park results need a file of their own, not --output"))
     try:
         scheme = parse_scheme(args.scheme.read_text(encoding="utf-8"))
-    except (RuleError, OSError) as e:
-        return fail(args.scheme, e)
+    except (InputError, OSError) as e:
+        return fail(named(args.scheme, e))
     parks = None
     try:
-        frame = read_table(args.input)
+        frame = read_typed_table(args.input)
         needed = {"land_mu"} | {i.numerator for i in scheme.indicators}
         needed |= {i.denominator for i in scheme.indicators if i.denominator}
         if args.parks is not None:
@@ -147,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.parks is not None:
             parks = park_results(result, frame)
         del frame  # its memory goes to writing the results
-    except (RuleError, OSError, pl.exceptions.PolarsError) as e:
-        return fail(args.input, e)
+    except (InputError, OSError, pl.exceptions.PolarsError) as e:
+        return fail(named(args.input, e))
     # Without the park table nothing else needs the results: they go to the file as they
     # are computed, never all in memory at once.
     results = result.lazy() if parks is None else result.results
@@ -162,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             # Both files or neither: remove what was written, even in part.
             for _table, written, _sheet in outputs[: done + 1]:
                 written.unlink(missing_ok=True)
-            return fail(path, e)
+            return fail(named(path, e))
     counts = ", ".join(f"{k} {v}" for k, v in result.class_counts().items())
     print(f"{result.rated} of {height} rows rated; classes: {counts}")
     for key, value in result.benchmarks.items():

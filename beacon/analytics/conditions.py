@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import polars as pl
+
+from .io import InputError
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
 
 
-class RuleError(ValueError):
+class RuleError(InputError):
     """A rule file that cannot be used; the message names the line and the field."""
 
 
@@ -32,7 +35,8 @@ class Condition:
         """True where the condition holds; a missing value never satisfies it."""
         col = pl.col(self.field)
         if self.op in ("in", "not in"):
-            held = col.is_in(list(self.value))
+            # parse_condition gives "in" and "not in" a list
+            held = col.is_in(list(cast(list, self.value)))
             held = held if self.op == "in" else ~held
         else:
             value = pl.lit(self.value)

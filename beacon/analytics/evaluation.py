@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import sys
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from .conditions import RuleError, all_hold
-from .scheme import Indicator, Scheme
+from .io import MAX_PROBLEM_LINES
+from .scheme import Classes, Indicator, Scheme
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 NO_LAND = "no land (land_mu missing or 0)"
 NOT_IN_SCOPE = "not in scope: {}"
@@ -47,8 +52,7 @@ class Evaluation:
         classes: tuple[str, ...] = QUOTA_CLASSES,
         counts: dict[str, int] | None = None,
     ):
-        self._results = results if isinstance(results, pl.DataFrame) else None
-        self._plan = results if isinstance(results, pl.LazyFrame) else None
+        self._results = results
         self.benchmarks = {} if benchmarks is None else benchmarks
         self.indicators = indicators
         self.classes = classes
@@ -59,13 +63,12 @@ class Evaluation:
 
     @property
     def results(self) -> pl.DataFrame:
-        if self._results is None:
-            self._results = self._plan.collect()
-            self._plan = None
+        if isinstance(self._results, pl.LazyFrame):
+            self._results = self._results.collect()  # and the plan is let go
         return self._results
 
     def lazy(self) -> pl.LazyFrame:
-        return self._plan if self._results is None else self._results.lazy()
+        return self._results.lazy()
 
     @property
     def rated(self) -> int:
@@ -89,9 +92,6 @@ class Evaluation:
         return dict(zip(counts["class"].to_list(), counts["len"].to_list(), strict=True))
 
 
-MAX_DUPLICATE_LINES = 20
-
-
 def check_input(scheme: Scheme, frame: pl.DataFrame) -> None:
     """The input has every column the scheme names, numbers where it computes, one row per
     enterprise."""
@@ -105,9 +105,15 @@ def _check_columns(scheme: Scheme, frame: pl.DataFrame) -> None:
         raise RuleError(f"the input has no column for: {', '.join(missing)}")
     numeric = {"land_mu"} | {i.numerator for i in scheme.indicators}
     numeric |= {i.denominator for i in scheme.indicators if i.denominator}
-    for name in sorted(numeric):
-        if not frame.schema[name].is_numeric() and frame.schema[name] != pl.Null:
-            raise RuleError(f"column {name}: not numbers ({frame.schema[name]})")
+    _numbers_only(frame, sorted(numeric))
+
+
+def _numbers_only(frame: pl.DataFrame, names: list[str]) -> None:
+    """RuleError naming the first of the columns that does not hold numbers."""
+    for name in names:
+        dtype = frame.schema[name]
+        if not dtype.is_numeric() and dtype != pl.Null:
+            raise RuleError(f"not numbers ({dtype})", column=name)
 
 
 def _distinct_hashes() -> pl.Expr:
@@ -133,10 +139,10 @@ def _duplicates(frame: pl.DataFrame) -> str:
     lines = [
         f"row {row}, column uscc: {'(empty)' if code is None else code} appears more than once"
         f" (also row {first})"
-        for row, code, first in repeats.head(MAX_DUPLICATE_LINES).iter_rows()
+        for row, code, first in repeats.head(MAX_PROBLEM_LINES).iter_rows()
     ]
-    if repeats.height > MAX_DUPLICATE_LINES:
-        more = repeats.height - MAX_DUPLICATE_LINES
+    if repeats.height > MAX_PROBLEM_LINES:
+        more = repeats.height - MAX_PROBLEM_LINES
         lines.append(f"column uscc: {more} more repeated row{'s' if more > 1 else ''} not listed")
     return "\n".join(lines)
 
@@ -176,7 +182,7 @@ def evaluate(scheme: Scheme, frame: pl.DataFrame) -> Evaluation:
     # of strings for every row and carrying it through the sort.
     reasons = [NO_LAND, *(NOT_IN_SCOPE.format(c.describe()) for c in scheme.scope)]
     land = pl.col("land_mu").cast(pl.Float64)
-    code = pl.when(land.is_null() | (land == 0)).then(0)
+    code: Then | ChainedThen = pl.when(land.is_null() | (land == 0)).then(0)
     for i, condition in enumerate(scheme.scope, start=1):
         code = code.when(~condition.expr()).then(i)
     df = frame.with_columns(code.otherwise(None).cast(pl.UInt32).alias(REASON_CODE))
@@ -277,7 +283,7 @@ def _text(texts, number: pl.Expr) -> pl.Expr:
     return pl.lit(pl.Series(list(texts), dtype=pl.Utf8)).gather(number.cast(pl.UInt32))
 
 
-def _statistics(scheme: Scheme, df: pl.DataFrame) -> dict[str, float | None]:
+def _statistics(scheme: Scheme, df: pl.DataFrame) -> dict[str, Any]:
     """The sums, means, medians, minima and maxima the indicators are scored against, each
     over the rated rows (with the indicator, for benchmarks), named ``<key>:<what>``."""
     rated = pl.col("rated")
@@ -302,7 +308,7 @@ def _statistics(scheme: Scheme, df: pl.DataFrame) -> dict[str, float | None]:
     return df.select(*exprs, _distinct_hashes().alias(DISTINCT)).row(0, named=True)
 
 
-def _benchmark(ind: Indicator, stats: dict[str, float | None]) -> float | None:
+def _benchmark(ind: Indicator, stats: dict[str, Any]) -> float | None:
     if not isinstance(ind.benchmark, str):
         return ind.benchmark
     if ind.benchmark == "aggregate":
@@ -367,39 +373,10 @@ def _rank(
     # fewer columns to take in random order.
     taken = ["uscc", "name", "park", "score", *keys, "adjustment_points", REASON_CODE, VETO_CODE]
     ranked = df.select(pl.col(taken).gather(order))
-    # The class as a number (its place in ``names``), its text looked up at the end.
-    number = {name: i for i, name in enumerate(names)}
     if classes.method == "quota":
-        # In rank order the classes are runs: the top positions among the m rows not
-        # vetoed are A, then B, then C, with the bottom ones D (A and B first when they
-        # overlap it); then the vetoed rows, all D.
-        q = classes.quota
-        a_end = min(_floor(n * q["A"]), m)
-        b_end = min(_floor(n * (q["A"] + q["B"])), m)
-        d_start = max(m - max(_ceil(n * q["D"]) - vetoed, 0), b_end)
-        runs = [("A", a_end), ("B", b_end - a_end), ("C", d_start - b_end), ("D", n - d_start)]
-        grade = pl.concat(
-            [
-                *(
-                    pl.repeat(number[name], size, dtype=pl.UInt32, eager=True)
-                    for name, size in runs
-                ),
-                pl.repeat(None, order.len() - n, dtype=pl.UInt32, eager=True),
-            ]
-        )
-        counts = {name: size for name, size in sorted(runs) if size}
+        grade, counts = _quota_classes(classes, names, m, vetoed, order.len())
     else:
-        index = pl.int_range(pl.len(), dtype=pl.Int64)
-        grade = pl.when(index >= n).then(None).when(index >= m).then(number["D"])
-        for name, minimum in classes.thresholds:
-            grade = (
-                grade.when(pl.col("score") >= minimum).then(number[name])
-                if minimum is not None
-                else grade.otherwise(number[name])
-            )
-        grade = ranked.select(grade.cast(pl.UInt32)).to_series()
-        tally = grade.drop_nulls().value_counts()
-        counts = dict(sorted((names[code], count) for code, count in tally.iter_rows()))
+        grade, counts = _threshold_classes(classes, names, m, vetoed, ranked)
 
     values = [c for k in keys for c in (k, f"{k}_points")]
     row = pl.col(INDEX).cast(pl.Int64)
@@ -428,6 +405,50 @@ def _rank(
         )
     )
     return plan, counts
+
+
+def _quota_classes(
+    classes: Classes, names: tuple[str, ...], m: int, vetoed: int, rows: int
+) -> tuple[pl.Series, dict[str, int]]:
+    """Each row's class in rank order, as its place in ``names`` (its text is looked up at
+    the end), and the class counts: of ``rows``, the first m rated and not vetoed, then the
+    vetoed, then the rows not rated (no class).
+
+    In rank order the classes are runs: the top positions among the m rows not vetoed are
+    A, then B, then C, with the bottom ones D (A and B first when they overlap it); then
+    the vetoed rows, all D.
+    """
+    number = {name: i for i, name in enumerate(names)}
+    n = m + vetoed
+    q = classes.quota
+    a_end = min(_floor(n * q["A"]), m)
+    b_end = min(_floor(n * (q["A"] + q["B"])), m)
+    d_start = max(m - max(_ceil(n * q["D"]) - vetoed, 0), b_end)
+    runs = [("A", a_end), ("B", b_end - a_end), ("C", d_start - b_end), ("D", n - d_start)]
+    grade = pl.concat(
+        [
+            *(pl.repeat(number[name], size, dtype=pl.UInt32, eager=True) for name, size in runs),
+            pl.repeat(None, rows - n, dtype=pl.UInt32, eager=True),
+        ]
+    )
+    return grade, {name: size for name, size in sorted(runs) if size}
+
+
+def _threshold_classes(
+    classes: Classes, names: tuple[str, ...], m: int, vetoed: int, ranked: pl.DataFrame
+) -> tuple[pl.Series, dict[str, int]]:
+    """As ``_quota_classes``, each rated row not vetoed by the first threshold its score
+    reaches, in the rows ``ranked``."""
+    number = {name: i for i, name in enumerate(names)}
+    n = m + vetoed
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    grade = pl.when(index >= n).then(None).when(index >= m).then(number["D"])
+    *reached, (rest, _) = classes.thresholds  # the last class takes the rest (scheme)
+    for name, minimum in reached:
+        grade = grade.when(pl.col("score") >= minimum).then(number[name])
+    codes = ranked.select(grade.otherwise(number[rest]).cast(pl.UInt32)).to_series()
+    tally = codes.drop_nulls().value_counts()
+    return codes, dict(sorted((names[code], count) for code, count in tally.iter_rows()))
 
 
 # ------------------------------------------------------------------------ park and zone tables
@@ -463,10 +484,7 @@ def park_results(evaluation: Evaluation, frame: pl.DataFrame) -> pl.DataFrame:
     if taken:
         raise RuleError(f"class {taken[0]}: the park table already has a column of that name")
     present = [name for name in PARK_FIGURES if name in frame.columns]
-    for name in present:
-        dtype = frame.schema[name]
-        if not dtype.is_numeric() and dtype != pl.Null:
-            raise RuleError(f"column {name}: not numbers ({dtype})")
+    _numbers_only(frame, present)
     figures = frame.select("uscc", *(pl.col(name).cast(pl.Float64) for name in present))
     rated = pl.col("rated")
 

@@ -22,6 +22,8 @@ from datetime import date
 
 import polars as pl
 
+from .io import ISO_DATE, MAX_PROBLEM_LINES, InputError, capped, require, text
+
 STAGES = (
     "lead",
     "contacted",
@@ -47,11 +49,9 @@ PAIRS = tuple(
 )
 GROUPINGS = ("team", "park", "industry", "source")
 HISTORY_COLUMNS = ("lead_id", "stage", "date")
-MAX_PROBLEM_LINES = 20
 
 # ``dropped`` is numbered after the ordered stages, so "reached" comparisons never see it.
 _STAGE_NUMBER = {name: i for i, name in enumerate((*STAGES, DROPPED))}
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _EPOCH = date(1970, 1, 1)
 # Working columns of the one-row-per-lead table: the first date at each stage, as days
 # since 1970 (integer arithmetic is cheaper than durations), and the furthest stage reached.
@@ -61,9 +61,8 @@ _BAD_DATE = "__bad_date"
 _GROUP = "__group"  # not the grouping column's own name, which could be a figure's
 
 
-class PipelineError(ValueError):
-    """Input that cannot be used: one problem a line, rows numbered as a spreadsheet shows
-    them (the header is row 1)."""
+class PipelineError(InputError):
+    """A history or leads table, or a selection of them, that cannot be used."""
 
 
 # ---------------------------------------------------------------- checking the input
@@ -73,7 +72,7 @@ def check_history(frame: pl.DataFrame) -> pl.DataFrame:
     """The history as ``lead_id`` (text), ``stage`` (its number in ``STAGES``, ``dropped``
     after them) and ``date`` (missing where the cell is empty); or PipelineError naming every
     bad cell. Other columns are left out."""
-    _require(frame, HISTORY_COLUMNS)
+    require(frame, HISTORY_COLUMNS, PipelineError)
     stage, _ = _per_value(frame["stage"], _stage_number)
     checked = frame.select(_lead_id(frame["lead_id"]), stage.alias("stage"), *_dates(frame["date"]))
     flags = {
@@ -94,7 +93,7 @@ def _stage_number(text: pl.Expr) -> pl.Expr:
 
 
 def _iso_date(text: pl.Expr) -> pl.Expr:
-    return pl.when(text.str.contains(_ISO_DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
+    return pl.when(text.str.contains(ISO_DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
 
 
 def _per_value(column: pl.Series, convert) -> tuple[pl.Expr, pl.DataFrame]:
@@ -104,9 +103,9 @@ def _per_value(column: pl.Series, convert) -> tuple[pl.Expr, pl.DataFrame]:
     distinct values: ``raw``, ``given`` (not empty) and ``value``."""
     raw = pl.col(column.name).cast(pl.String)
     values = column.cast(pl.String).drop_nulls().unique()
-    text = _text(pl.lit(values))
+    trimmed = text(pl.lit(values))
     table = pl.select(
-        values.alias("raw"), text.is_not_null().alias("given"), convert(text).alias("value")
+        values.alias("raw"), trimmed.is_not_null().alias("given"), convert(trimmed).alias("value")
     )
     expr = raw.replace_strict(
         table["raw"], table["value"], default=None, return_dtype=table["value"].dtype
@@ -134,7 +133,7 @@ def _lead_id(column: pl.Series) -> pl.Expr:
     ids = pl.col(column.name).cast(pl.String)
     if column.dtype == pl.String and not column.str.contains(r"(^\s)|(\s$)|(^$)").any():
         return ids.alias("lead_id")
-    return _text(ids).alias("lead_id")
+    return text(ids).alias("lead_id")
 
 
 def _history_problems(frame, checked, flags, total: int) -> str:
@@ -146,7 +145,7 @@ def _history_problems(frame, checked, flags, total: int) -> str:
         .head(MAX_PROBLEM_LINES)
     )
     raw = frame[(bad["row"] - 2).to_list()].select(
-        _text(pl.col(name).cast(pl.String)) for name in HISTORY_COLUMNS
+        text(pl.col(name).cast(pl.String)) for name in HISTORY_COLUMNS
     )
     known = ", ".join((*STAGES, DROPPED))
     lines = []
@@ -164,13 +163,13 @@ def _history_problems(frame, checked, flags, total: int) -> str:
                 )
         if flagged["__bad_date"]:
             lines.append(f"row {row}, column date: not a date: '{cells['date']}'")
-    return _capped(lines, total)
+    return capped(lines, total)
 
 
 def check_leads(frame: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
     """The leads table as ``lead_id`` and, with ``by``, that column as text (missing where
     empty); or PipelineError naming every empty or repeated lead_id."""
-    _require(frame, ("lead_id", by) if by else ("lead_id",))
+    require(frame, ("lead_id", by) if by else ("lead_id",), PipelineError)
     ids = frame.select(_lead_id(frame["lead_id"])).with_row_index("row", offset=2)
     bad = ids.with_columns(
         pl.col("row").first().over("lead_id").alias("first"),
@@ -182,38 +181,17 @@ def check_leads(frame: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
             else f"row {row}, column lead_id: '{lead}' appears more than once (also row {first})"
             for row, lead, first in bad.head(MAX_PROBLEM_LINES).iter_rows()
         ]
-        raise PipelineError(_capped(lines, bad.height))
+        raise PipelineError(capped(lines, bad.height))
     columns = [ids["lead_id"]]
     if by:
-        columns.append(frame.select(_text(pl.col(by)).alias(by)).to_series())
+        columns.append(frame.select(text(pl.col(by)).alias(by)).to_series())
     return pl.DataFrame(columns)
-
-
-def _require(frame: pl.DataFrame, names) -> None:
-    missing = [name for name in names if name not in frame.columns]
-    if missing:
-        raise PipelineError("\n".join(f"missing column: {name}" for name in missing))
-
-
-def _text(column: pl.Expr) -> pl.Expr:
-    """The column as trimmed text, missing where empty."""
-    text = column.cast(pl.String).str.strip_chars()
-    return pl.when(text.str.len_bytes() > 0).then(text).otherwise(None)
-
-
-def _capped(lines: list[str], total: int) -> str:
-    """At most MAX_PROBLEM_LINES lines, then how many problems are not listed."""
-    shown = lines[:MAX_PROBLEM_LINES]
-    more = total - len(shown)
-    if more > 0:
-        shown.append(f"and {more} more problem{'s' if more > 1 else ''}")
-    return "\n".join(shown)
 
 
 def parse_day(text: str) -> date:
     """A date given as YYYY-MM-DD; ValueError otherwise (``date.fromisoformat`` alone also
     takes 20240105 and week dates)."""
-    if not re.fullmatch(_ISO_DATE, text.strip()):
+    if not re.fullmatch(ISO_DATE, text.strip()):
         raise ValueError(text)
     return date.fromisoformat(text.strip())
 
@@ -266,10 +244,10 @@ def figures(
     if leads is None or by not in leads.columns:
         raise PipelineError(f"grouping by {by} needs a leads table with that column")
     # Each lead once, for the whole and for the groups.
-    table = table.collect()
-    whole = _summary(table.select(_aggregations(pairs)).row(0, named=True), pairs)
+    selected = table.collect()
+    whole = _summary(selected.select(_aggregations(pairs)).row(0, named=True), pairs)
     groups = (
-        table.lazy()
+        selected.lazy()
         .join(leads.lazy().select("lead_id", pl.col(by).alias(_GROUP)), on="lead_id", how="left")
         .group_by(_GROUP)
         .agg(_aggregations(pairs))

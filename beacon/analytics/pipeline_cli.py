@@ -14,89 +14,11 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-import polars as pl
-
-from .pipeline import (
-    GROUPINGS,
-    PAIRS,
-    STAGES,
-    PipelineError,
-    check_history,
-    check_leads,
-    figures,
-    parse_day,
-)
-
-FORMATS = (".csv", ".xlsx", ".parquet")
-
-
-def read_table(path: Path) -> pl.DataFrame:
-    """The first sheet or the whole file, every column as text (a parquet file's and a
-    spreadsheet's date cells as dates), the header names trimmed."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            frame = pl.read_csv(path, infer_schema=False)
-        except pl.exceptions.NoDataError:
-            raise PipelineError("the file is empty") from None
-        except pl.exceptions.ComputeError as e:
-            # The rest of Polars' message is advice on its own options.
-            raise PipelineError(f"not a readable CSV file: {str(e).splitlines()[0]}") from None
-    elif suffix == ".xlsx":
-        frame = _read_xlsx(path)
-    elif suffix == ".parquet":
-        frame = pl.read_parquet(path)
-        frame = frame.with_columns(
-            pl.col(name).cast(pl.String)
-            for name, dtype in frame.schema.items()
-            if not dtype.is_temporal()
-        )
-    else:
-        raise PipelineError(f"the file must end in {', '.join(FORMATS)}")
-    return frame.rename({name: name.strip() for name in frame.columns})
-
-
-def _read_xlsx(path: Path) -> pl.DataFrame:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    except CalamineError as e:
-        raise PipelineError(f"not a readable XLSX file: {e}") from None
-    if not rows:
-        raise PipelineError("the file is empty")
-    header, body = [str(h).strip() for h in rows[0]], rows[1:]
-    return pl.DataFrame(
-        {name: [_cell(r[i]) for r in body] for i, name in enumerate(header)},
-        schema=dict.fromkeys(header, pl.String),
-    )
-
-
-def _cell(value) -> str | None:
-    """A spreadsheet cell as the text its CSV export would have: a whole number without
-    ``.0`` (an id typed as a number), a date or date-and-time cell as YYYY-MM-DD."""
-    if value == "" or value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _checked(path: Path, check, problems: list[str]) -> pl.DataFrame | None:
-    """The file read and checked, or None with its problems added, each named by the file."""
-    try:
-        return check(read_table(path))
-    except (PipelineError, OSError, pl.exceptions.PolarsError) as e:
-        problems.extend(f"{path}: {line}" for line in str(e).splitlines())
-        return None
+from .io import fail, read_checked
+from .pipeline import GROUPINGS, PAIRS, STAGES, check_history, check_leads, figures, parse_day
 
 
 def _day(text: str | None, option: str, problems: list[str]) -> date | None:
@@ -171,14 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.by is not None and args.leads is None:
         problems.append(f"--by {args.by} needs --leads")
     # Both files are checked whatever else is wrong, so one run lists every problem.
-    history = _checked(args.stages, check_history, problems)
-    leads = None
-    if args.leads is not None:
-        leads = _checked(args.leads, lambda frame: check_leads(frame, args.by), problems)
-    if problems:
-        for line in problems:
-            print(line, file=sys.stderr)
-        return 1
+    history = read_checked(args.stages, check_history, problems)
+    leads = read_checked(args.leads, lambda frame: check_leads(frame, args.by), problems)
+    if problems or history is None:
+        return fail(problems)
     result = figures(history, leads, args.by, start, end)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else table(result, args.by))
     return 0

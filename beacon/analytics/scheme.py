@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .conditions import Condition, RuleError, parse_condition
-from .rulefile import line_of, read_rule_file
+from .yaml_lines import LinedList, line_of, read_rule_file
 
 METHODS = ("ratio", "minmax")
 BENCHMARKS = ("aggregate", "mean", "median")
@@ -84,7 +84,8 @@ class Scheme:
             names.add(ind.numerator)
             if ind.denominator:
                 names.add(ind.denominator)
-        for rule in (*self.adjustments, *self.vetoes):
+        rules: tuple[Adjustment | Veto, ...] = (*self.adjustments, *self.vetoes)
+        for rule in rules:
             names |= {c.field for c in rule.when}
         return names | set(self.classes.tie_break)
 
@@ -189,7 +190,7 @@ def _classes(raw, line: int) -> Classes:
             )
         return Classes("quota", quota=shares, tie_break=tuple(tie_break))
     thresholds = raw.get("threshold")
-    if not isinstance(thresholds, list) or not thresholds:
+    if not isinstance(thresholds, LinedList) or not thresholds:
         raise RuleError(f"line {line_of(raw, 'threshold')}: threshold is a list of classes")
     out = []
     for item, at in zip(thresholds, thresholds.item_lines, strict=True):
@@ -203,6 +204,11 @@ def _classes(raw, line: int) -> Classes:
         raise RuleError(
             f"line {thresholds.item_lines[-1]}: the last class takes the rest (no min_score)"
         )
+    for (name, minimum), at in zip(out[:-1], thresholds.item_lines, strict=False):
+        if minimum is None:
+            raise RuleError(
+                f"line {at}: class {name} needs a min_score (only the last takes the rest)"
+            )
     return Classes("threshold", thresholds=tuple(out), tie_break=tuple(tie_break))
 
 
@@ -230,7 +236,7 @@ def parse_scheme(text: str) -> Scheme:
         if required not in raw:
             raise RuleError(f"line 1: the scheme needs '{required}'")
     indicators = raw["indicators"]
-    if not isinstance(indicators, list) or not indicators:
+    if not isinstance(indicators, LinedList) or not indicators:
         raise RuleError(f"line {line_of(raw, 'indicators')}: indicators is a non-empty list")
     parsed = tuple(
         _indicator(item, at) for item, at in zip(indicators, indicators.item_lines, strict=True)

@@ -10,419 +10,64 @@ time when its actual date is on or before the planned one, overdue when past its
 date without an actual date (by D). See docs/supervision-cli.md.
 
 Status rules are a versioned YAML file in the condition language of ``conditions``,
-evaluated over one row per project; ``DEFAULT_RULES_TEXT`` is the shipped default.
-``status`` checks and computes; the command line calls the ``check_*`` functions itself to
-report every file's problems at once, then ``supervise``.
+evaluated over one row per project (``supervision_rules``: ``DEFAULT_RULES_TEXT`` is the
+shipped default). ``status`` checks (``supervision_input``) and computes; the command line
+calls the ``check_*`` functions itself to report every file's problems at once, then
+``supervise``. Everything callers use is importable from here.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import polars as pl
 
-from .conditions import Condition, RuleError, all_hold, parse_condition
-from .rulefile import line_of, read_rule_file
+from .conditions import all_hold
+from .supervision_input import (
+    FIELDS,
+    PROJECT_COLUMNS,
+    SupervisionError,
+    check_milestones,
+    check_plan,
+    check_projects,
+    check_reports,
+)
+from .supervision_rules import (
+    DEFAULT_RULES,
+    DEFAULT_RULES_TEXT,
+    ESCALATION_REASON,
+    PLACEHOLDER,
+    Rule,
+    RuleSet,
+    check_rules,
+    parse_rules,
+)
+
+# What callers take from here, the parts in supervision_rules and supervision_input too.
+__all__ = [
+    "COMPOSITE_WEIGHTS",
+    "DEFAULT_RULES",
+    "DEFAULT_RULES_TEXT",
+    "ESCALATION_REASON",
+    "STATUSES",
+    "RuleSet",
+    "SupervisionError",
+    "check_milestones",
+    "check_plan",
+    "check_projects",
+    "check_reports",
+    "league_table",
+    "parse_rules",
+    "project_fields",
+    "status",
+    "supervise",
+]
 
 STATUSES = ("green", "amber", "red")
 _SEVERITY = {name: i for i, name in enumerate(STATUSES)}
-PROJECT_COLUMNS = ("project_id", "name", "park", "total_investment", "start_date", "end_date")
-MILESTONE_COLUMNS = ("project_id", "milestone", "planned_date", "actual_date")
-REPORT_COLUMNS = ("project_id", "month", "investment_completed")
-PLAN_COLUMNS = ("project_id", "month", "planned_investment")
-MAX_PROBLEM_LINES = 20
-ESCALATION_REASON = "red for three consecutive months: escalate"
 # Composite of the park league table: weights of investment completion (capped at 1), the
 # on-time share of due milestones and the share of green projects.
 COMPOSITE_WEIGHTS = (0.4, 0.3, 0.3)
-
-# The fields every project has for the rules; other columns of the projects file are added
-# as text (a column named like one of these is left out).
-FIELDS = (
-    "project_id",
-    "name",
-    "park",
-    "total_investment",
-    "planned_share",
-    "completed_share",
-    "planned_pct",
-    "completed_pct",
-    "lag_points",
-    "planned_investment",
-    "completed_investment",
-    "milestones_due",
-    "milestones_on_time",
-    "overdue_milestones",
-    "max_overdue_days",
-    "most_overdue_milestone",
-    "last_month",
-    "last_report_month",
-    "reported_last_month",
-)
-
-DEFAULT_RULES_TEXT = """\
-version: 1
-rules:
-  - status: red
-    reason: "investment lag {lag_points} points (planned {planned_pct}%,
-      completed {completed_pct}%) > 30"
-    escalate: true
-    when:
-      - {field: lag_points, op: ">", value: 30}
-  - status: amber
-    reason: "investment lag {lag_points} points (planned {planned_pct}%,
-      completed {completed_pct}%) > 10"
-    when:
-      - {field: lag_points, op: ">", value: 10}
-      - {field: lag_points, op: "<=", value: 30}
-  - status: red
-    reason: "milestone '{most_overdue_milestone}' {max_overdue_days} days overdue"
-    when:
-      - {field: max_overdue_days, op: ">", value: 30}
-  - status: amber
-    reason: "milestone '{most_overdue_milestone}' {max_overdue_days} days overdue"
-    when:
-      - {field: max_overdue_days, op: ">", value: 0}
-      - {field: max_overdue_days, op: "<=", value: 30}
-  - status: amber
-    reason: "no report for {last_month}"
-    when:
-      - {field: reported_last_month, op: "==", value: false}
-"""
-
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-_ISO_MONTH = r"^\d{4}-\d{2}$"
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-class SupervisionError(ValueError):
-    """Input that cannot be used: one problem a line, rows numbered as a spreadsheet shows
-    them (the header is row 1)."""
-
-
-# ---------------------------------------------------------------- the rule file
-
-
-@dataclass(frozen=True)
-class Rule:
-    status: str
-    reason: str
-    when: tuple[Condition, ...]
-    escalate: bool = False
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    version: int
-    rules: tuple[Rule, ...]
-    escalation_reason: str = ESCALATION_REASON
-    # how a reason names the status it gives ("…: red"); a zone's file may name them in
-    # its language
-    status_names: tuple[tuple[str, str], ...] = (("amber", "amber"), ("red", "red"))
-
-
-def parse_rules(text: str) -> RuleSet:
-    """A rule file: ``version: 1`` and ``rules``, each with ``status`` (amber or red),
-    ``reason`` (``{field}`` fills in a project's value), ``when`` (conditions, all of which
-    must hold) and optionally ``escalate: true`` (red rules only); optionally
-    ``escalation_reason``, the reason an escalated project is given, and ``status_names``,
-    the words for amber and red at the end of a reason. RuleError names the line."""
-    raw = read_rule_file(text)
-    unknown = set(raw) - {"version", "rules", "escalation_reason", "status_names"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise RuleError(
-            f"line {line_of(raw, key)}: unknown key '{key}'; "
-            "keys are version, rules, escalation_reason, status_names"
-        )
-    if "version" not in raw:
-        raise RuleError("line 1: the rule file needs 'version: 1'")
-    if raw["version"] != 1 or isinstance(raw["version"], bool):
-        raise RuleError(f"line {line_of(raw, 'version')}: version must be 1")
-    items = raw.get("rules")
-    if not isinstance(items, list) or not items:
-        raise RuleError(f"line {line_of(raw, 'rules')}: 'rules' is a non-empty list")
-    lines = getattr(items, "item_lines", [line_of(raw, "rules")] * len(items))
-    escalation = raw.get("escalation_reason", ESCALATION_REASON)
-    if not isinstance(escalation, str) or not escalation.strip():
-        raise RuleError(f"line {line_of(raw, 'escalation_reason')}: escalation_reason is text")
-    names = raw.get("status_names", {})
-    if (
-        not isinstance(names, dict)
-        or set(names) - {"amber", "red"}
-        or not all(isinstance(v, str) and v.strip() for v in names.values())
-    ):
-        raise RuleError(
-            f"line {line_of(raw, 'status_names')}: status_names maps amber and red to words"
-        )
-    rules = tuple(_rule(item, at) for item, at in zip(items, lines, strict=True))
-    named = tuple((status, str(names.get(status, status)).strip()) for status in ("amber", "red"))
-    return RuleSet(1, rules, escalation.strip(), named)
-
-
-def _rule(raw, line: int) -> Rule:
-    if not isinstance(raw, dict):
-        raise RuleError(f"line {line}: a rule is a mapping with status, reason and when")
-    unknown = set(raw) - {"status", "reason", "when", "escalate"}
-    if unknown:
-        raise RuleError(f"line {line}: unknown key in a rule: {', '.join(sorted(unknown))}")
-    status = raw.get("status")
-    if status not in ("amber", "red"):
-        raise RuleError(f"line {line_of(raw, 'status')}: status must be amber or red")
-    reason = raw.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
-        raise RuleError(f"line {line_of(raw, 'reason')}: a rule needs a reason")
-    when = raw.get("when")
-    if not isinstance(when, list) or not when:
-        raise RuleError(f"line {line_of(raw, 'when')}: 'when' is a non-empty list of conditions")
-    at = getattr(when, "item_lines", [line_of(raw, "when")] * len(when))
-    conditions = tuple(parse_condition(c, n, "when") for c, n in zip(when, at, strict=True))
-    escalate = raw.get("escalate", False)
-    if not isinstance(escalate, bool):
-        raise RuleError(f"line {line_of(raw, 'escalate')}: escalate is true or false")
-    if escalate and status != "red":
-        raise RuleError(f"line {line_of(raw, 'escalate')}: only a red rule can escalate")
-    return Rule(status, reason.strip(), conditions, escalate, line)
-
-
-DEFAULT_RULES = parse_rules(DEFAULT_RULES_TEXT)
-
-
-def check_rules(rules: RuleSet, schema: pl.Schema) -> None:
-    """RuleError naming the line of a condition or reason whose field a project does not
-    have, or a condition comparing a field with a value of another kind."""
-    known = ", ".join(schema.names())
-    for rule in rules.rules:
-        for name in _PLACEHOLDER.findall(rule.reason):
-            if name not in schema:
-                raise RuleError(
-                    f"line {rule.line}: unknown field '{name}' in the reason; fields are: {known}"
-                )
-        for c in rule.when:
-            at = f"line {c.line or rule.line}"
-            if c.field not in schema:
-                raise RuleError(f"{at}: unknown field '{c.field}'; fields are: {known}")
-            dtype = schema[c.field]
-            values = c.value if isinstance(c.value, list) else [c.value]
-            for value in values:
-                if dtype == pl.Boolean:
-                    ok = isinstance(value, bool)
-                elif dtype.is_numeric():
-                    ok = isinstance(value, int | float) and not isinstance(value, bool)
-                else:
-                    ok = isinstance(value, str)
-                if not ok:
-                    kind = (
-                        "true or false"
-                        if dtype == pl.Boolean
-                        else "a number"
-                        if dtype.is_numeric()
-                        else "text"
-                    )
-                    raise RuleError(f"{at}, field {c.field}: the value must be {kind}")
-
-
-# ---------------------------------------------------------------- checking the input
-
-
-def _text(column: pl.Expr) -> pl.Expr:
-    """The column as trimmed text, missing where empty."""
-    text = column.cast(pl.String).str.strip_chars()
-    return pl.when(text.str.len_bytes() > 0).then(text).otherwise(None)
-
-
-def _require(frame: pl.DataFrame, names) -> None:
-    missing = [name for name in names if name not in frame.columns]
-    if missing:
-        raise SupervisionError("\n".join(f"missing column: {name}" for name in missing))
-
-
-def _capped(lines: list[str], total: int) -> str:
-    shown = lines[:MAX_PROBLEM_LINES]
-    more = total - len(shown)
-    if more > 0:
-        shown.append(f"and {more} more problem{'s' if more > 1 else ''}")
-    return "\n".join(shown)
-
-
-def _parse(frame: pl.DataFrame, kinds: dict[str, str]) -> pl.DataFrame:
-    """Each column parsed by its kind, with ``__raw_<c>`` (trimmed text) and ``__bad_<c>``
-    (the problem, or missing) beside it, and ``__row`` the spreadsheet row."""
-    exprs = []
-    for name, kind in kinds.items():
-        col = pl.col(name)
-        if frame.schema[name] == pl.Date:
-            raw = col.cast(pl.String)
-        elif isinstance(frame.schema[name], pl.Datetime):
-            raw = col.dt.date().cast(pl.String)
-        else:
-            raw = _text(col)
-        empty = pl.lit("empty")
-        shown = pl.format("'{}'", raw)
-        if kind in ("id", "text", "optional"):
-            value, bad = raw, pl.when(raw.is_null()).then(empty) if kind != "optional" else None
-        elif kind in ("date", "optional date"):
-            value = pl.when(raw.str.contains(_ISO_DATE)).then(raw.str.to_date(strict=False))
-            bad = pl.when(raw.is_not_null() & value.is_null()).then(
-                pl.format("not a date (YYYY-MM-DD): {}", shown)
-            )
-            if kind == "date":
-                bad = pl.when(raw.is_null()).then(empty).otherwise(bad)
-        elif kind == "month":
-            value = pl.when(raw.str.contains(_ISO_MONTH)).then(
-                (raw + "-01").str.to_date(strict=False)
-            )
-            bad = (
-                pl.when(raw.is_null())
-                .then(empty)
-                .when(value.is_null())
-                .then(pl.format("not a month (YYYY-MM): {}", shown))
-            )
-        else:  # "amount" and "positive amount"
-            value = raw.str.replace_all(",", "").cast(pl.Float64, strict=False)
-            low = value <= 0 if kind == "positive amount" else value < 0
-            bad = (
-                pl.when(raw.is_null())
-                .then(empty)
-                .when(value.is_null() | ~value.is_finite())
-                .then(pl.format("not a number: {}", shown))
-                .when(low)
-                .then(
-                    pl.format("must be above zero: {}", shown)
-                    if kind == "positive amount"
-                    else pl.format("must not be negative: {}", shown)
-                )
-            )
-        exprs += [value.alias(name), raw.alias(f"__raw_{name}")]
-        exprs.append((bad if bad is not None else pl.lit(None, pl.String)).alias(f"__bad_{name}"))
-    return frame.with_row_index("__row", offset=2).select(pl.col("__row"), *exprs)
-
-
-def _problems(parsed: pl.DataFrame, columns, extra: list[tuple[int, str]] = ()) -> list:
-    """(row, message) of every bad cell."""
-    found = list(extra)
-    for name in columns:
-        bad = parsed.filter(pl.col(f"__bad_{name}").is_not_null())
-        found += [
-            (row, f"row {row}, column {name}: {msg}")
-            for row, msg in bad.select("__row", f"__bad_{name}").iter_rows()
-        ]
-    return found
-
-
-def _raise(found: list[tuple[int, str]]) -> None:
-    if found:
-        found.sort(key=lambda item: item[0])
-        raise SupervisionError(_capped([msg for _, msg in found], len(found)))
-
-
-def _duplicates(parsed: pl.DataFrame, keys: list[str], column: str, what) -> list:
-    firsts = parsed.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in keys)).with_columns(
-        pl.col("__row").first().over(keys).alias("__first")
-    )
-    dup = firsts.filter(pl.col("__row") != pl.col("__first"))
-    return [
-        (
-            r["__row"],
-            f"row {r['__row']}, column {column}: {what(r)} appears more than once "
-            f"(also row {r['__first']})",
-        )
-        for r in dup.iter_rows(named=True)
-    ]
-
-
-def _unknown(parsed: pl.DataFrame, project_ids) -> list:
-    if project_ids is None:
-        return []
-    ids = pl.Series(list(project_ids), dtype=pl.String)
-    bad = parsed.filter(
-        pl.col("project_id").is_not_null() & ~pl.col("project_id").is_in(ids.implode())
-    )
-    return [
-        (row, f"row {row}, column project_id: unknown project '{pid}'")
-        for row, pid in bad.select("__row", "project_id").iter_rows()
-    ]
-
-
-def check_projects(frame: pl.DataFrame) -> pl.DataFrame:
-    """The projects with ``total_investment`` a number above zero and the dates as dates,
-    other columns as text; or SupervisionError naming every bad cell."""
-    _require(frame, PROJECT_COLUMNS)
-    kinds = {
-        "project_id": "id",
-        "name": "optional",
-        "park": "id",
-        "total_investment": "positive amount",
-        "start_date": "date",
-        "end_date": "date",
-    }
-    parsed = _parse(frame, kinds)
-    found = _problems(parsed, kinds)
-    found += _duplicates(parsed, ["project_id"], "project_id", lambda r: f"'{r['project_id']}'")
-    backwards = parsed.filter(pl.col("end_date") < pl.col("start_date"))
-    found += [
-        (row, f"row {row}, column end_date: {end} is before the start_date {start}")
-        for row, start, end in backwards.select("__row", "start_date", "end_date").iter_rows()
-    ]
-    _raise(found)
-    extra = [c for c in frame.columns if c not in PROJECT_COLUMNS and c not in FIELDS]
-    return pl.concat(
-        [
-            parsed.select(PROJECT_COLUMNS),
-            frame.select(_text(pl.col(c)).alias(c) for c in extra),
-        ],
-        how="horizontal",
-    )
-
-
-def check_milestones(frame: pl.DataFrame, project_ids=None) -> pl.DataFrame:
-    _require(frame, MILESTONE_COLUMNS)
-    kinds = {
-        "project_id": "id",
-        "milestone": "text",
-        "planned_date": "date",
-        "actual_date": "optional date",
-    }
-    parsed = _parse(frame, kinds)
-    found = _problems(parsed, kinds) + _unknown(parsed, project_ids)
-    found += _duplicates(
-        parsed,
-        ["project_id", "milestone"],
-        "milestone",
-        lambda r: f"'{r['milestone']}' of project '{r['project_id']}'",
-    )
-    _raise(found)
-    return parsed.select(MILESTONE_COLUMNS)
-
-
-def check_reports(frame: pl.DataFrame, project_ids=None) -> pl.DataFrame:
-    """The reports with ``month`` as the first day of the month."""
-    return _monthly(frame, REPORT_COLUMNS, project_ids)
-
-
-def check_plan(frame: pl.DataFrame, project_ids=None) -> pl.DataFrame:
-    return _monthly(frame, PLAN_COLUMNS, project_ids)
-
-
-def _monthly(frame: pl.DataFrame, columns, project_ids) -> pl.DataFrame:
-    _require(frame, columns)
-    kinds = {"project_id": "id", "month": "month", columns[2]: "amount"}
-    parsed = _parse(frame, kinds)
-    found = _problems(parsed, kinds) + _unknown(parsed, project_ids)
-    found += _duplicates(
-        parsed,
-        ["project_id", "month"],
-        "month",
-        lambda r: f"{r['__raw_month']} of project '{r['project_id']}'",
-    )
-    _raise(found)
-    return parsed.select(columns)
-
-
-# ---------------------------------------------------------------- the figures
 
 
 def _month_key(expr: pl.Expr) -> pl.Expr:
@@ -443,72 +88,13 @@ def project_fields(
     last = key - 1
     last_month = f"{last // 12:04d}-{last % 12 + 1:02d}"
 
-    latest = (
-        reports.lazy()
-        .with_columns(_month_key(pl.col("month")).alias("__key"))
-        .filter(pl.col("__key") <= key)
-        .group_by("project_id")
-        .agg(
-            pl.col("investment_completed").sort_by("__key").last().alias("completed_investment"),
-            pl.col("month").max().dt.strftime("%Y-%m").alias("last_report_month"),
-            (pl.col("__key") == last).any().alias("__reported"),
-        )
+    frame = (
+        projects.lazy()
+        .with_row_index("__order")
+        .join(_latest_reports(reports, key), on="project_id", how="left")
     )
-    frame = projects.lazy().with_row_index("__order").join(latest, on="project_id", how="left")
-
-    span = (pl.col("end_date") - pl.col("start_date")).dt.total_days()
-    elapsed = (day - pl.col("start_date")).dt.total_days()
-    linear = (
-        pl.when(span > 0)
-        .then((elapsed / span).clip(0.0, 1.0))
-        .otherwise((day >= pl.col("end_date")).cast(pl.Float64))
-    )
-    planned = linear
-    if plan is not None:
-        to_date = (
-            plan.lazy()
-            .group_by("project_id")
-            .agg(
-                pl.col("planned_investment")
-                .filter(_month_key(pl.col("month")) <= key)
-                .sum()
-                .alias("__plan")
-            )
-        )
-        frame = frame.join(to_date, on="project_id", how="left")
-        # A project without rows in the plan falls back to the linear share.
-        planned = (
-            pl.when(pl.col("__plan").is_not_null())
-            .then(pl.col("__plan") / pl.col("total_investment"))
-            .otherwise(linear)
-        )
-
-    m = milestones.lazy().with_columns(
-        (pl.col("planned_date") <= day).alias("__due"),
-        (pl.col("actual_date").is_not_null() & (pl.col("actual_date") <= day)).alias("__met"),
-    )
-    m = m.with_columns(
-        (
-            pl.col("__due") & pl.col("__met") & (pl.col("actual_date") <= pl.col("planned_date"))
-        ).alias("__on_time"),
-        pl.when((pl.col("planned_date") < day) & ~pl.col("__met"))
-        .then((day - pl.col("planned_date")).dt.total_days())
-        .alias("__overdue"),
-    )
-    # sorted first, so each project's first overdue milestone is the most overdue one
-    m = m.sort(["__overdue", "milestone"], descending=[True, False], nulls_last=True)
-    per_project = m.group_by("project_id").agg(
-        pl.col("__due").sum().alias("milestones_due"),
-        pl.col("__on_time").sum().alias("milestones_on_time"),
-        pl.col("__overdue").count().alias("overdue_milestones"),
-        pl.col("__overdue").max().alias("max_overdue_days"),
-        # the most overdue; of equally overdue ones, the first by name
-        pl.col("milestone")
-        .filter(pl.col("__overdue").is_not_null())
-        .first()
-        .alias("most_overdue_milestone"),
-    )
-    frame = frame.join(per_project, on="project_id", how="left")
+    frame, planned = _planned_share(frame, plan, day, key)
+    frame = frame.join(_milestone_figures(milestones, day), on="project_id", how="left")
 
     share = planned.alias("__planned_raw")
     frame = frame.with_columns(
@@ -538,6 +124,86 @@ def project_fields(
     return frame.sort("__order").select(*FIELDS, *extra).collect()
 
 
+def _latest_reports(reports: pl.DataFrame, key: int) -> pl.LazyFrame:
+    """Per project, the latest report up to the month numbered ``key`` (see ``_month_key``),
+    its month, and ``__reported``: whether the month before has a report."""
+    return (
+        reports.lazy()
+        .with_columns(_month_key(pl.col("month")).alias("__key"))
+        .filter(pl.col("__key") <= key)
+        .group_by("project_id")
+        .agg(
+            pl.col("investment_completed").sort_by("__key").last().alias("completed_investment"),
+            pl.col("month").max().dt.strftime("%Y-%m").alias("last_report_month"),
+            (pl.col("__key") == key - 1).any().alias("__reported"),
+        )
+    )
+
+
+def _planned_share(
+    frame: pl.LazyFrame, plan: pl.DataFrame | None, day: pl.Expr, key: int
+) -> tuple[pl.LazyFrame, pl.Expr]:
+    """The projects with the plan's sum through the month numbered ``key`` joined when there
+    is a plan, and the planned share as of ``day``: that sum over the total investment, else
+    the elapsed share of the project's span."""
+    span = (pl.col("end_date") - pl.col("start_date")).dt.total_days()
+    elapsed = (day - pl.col("start_date")).dt.total_days()
+    linear = (
+        pl.when(span > 0)
+        .then((elapsed / span).clip(0.0, 1.0))
+        .otherwise((day >= pl.col("end_date")).cast(pl.Float64))
+    )
+    if plan is None:
+        return frame, linear
+    to_date = (
+        plan.lazy()
+        .group_by("project_id")
+        .agg(
+            pl.col("planned_investment")
+            .filter(_month_key(pl.col("month")) <= key)
+            .sum()
+            .alias("__plan")
+        )
+    )
+    # A project without rows in the plan falls back to the linear share.
+    planned = (
+        pl.when(pl.col("__plan").is_not_null())
+        .then(pl.col("__plan") / pl.col("total_investment"))
+        .otherwise(linear)
+    )
+    return frame.join(to_date, on="project_id", how="left"), planned
+
+
+def _milestone_figures(milestones: pl.DataFrame, day: pl.Expr) -> pl.LazyFrame:
+    """Per project, its milestones due, on time and overdue as of ``day``, the most days one
+    is overdue, and that milestone."""
+    m = milestones.lazy().with_columns(
+        (pl.col("planned_date") <= day).alias("__due"),
+        (pl.col("actual_date").is_not_null() & (pl.col("actual_date") <= day)).alias("__met"),
+    )
+    m = m.with_columns(
+        (
+            pl.col("__due") & pl.col("__met") & (pl.col("actual_date") <= pl.col("planned_date"))
+        ).alias("__on_time"),
+        pl.when((pl.col("planned_date") < day) & ~pl.col("__met"))
+        .then((day - pl.col("planned_date")).dt.total_days())
+        .alias("__overdue"),
+    )
+    # sorted first, so each project's first overdue milestone is the most overdue one
+    m = m.sort(["__overdue", "milestone"], descending=[True, False], nulls_last=True)
+    return m.group_by("project_id").agg(
+        pl.col("__due").sum().alias("milestones_due"),
+        pl.col("__on_time").sum().alias("milestones_on_time"),
+        pl.col("__overdue").count().alias("overdue_milestones"),
+        pl.col("__overdue").max().alias("max_overdue_days"),
+        # the most overdue; of equally overdue ones, the first by name
+        pl.col("milestone")
+        .filter(pl.col("__overdue").is_not_null())
+        .first()
+        .alias("most_overdue_milestone"),
+    )
+
+
 def _holds(frame: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
     return frame.select(all_hold(r.when).alias(f"__rule_{i}") for i, r in enumerate(rules.rules))
 
@@ -553,7 +219,7 @@ def _shown(value) -> str:
 
 
 def _reason(rule: Rule, row: dict, names: dict[str, str]) -> str:
-    text = _PLACEHOLDER.sub(lambda m: _shown(row[m.group(1)]), rule.reason)
+    text = PLACEHOLDER.sub(lambda m: _shown(row[m.group(1)]), rule.reason)
     return f"{text}: {names[rule.status]}"
 
 

@@ -13,17 +13,15 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import sys
 from pathlib import Path
 
 import polars as pl
 
 from .conditions import RuleError
-from .pipeline import PipelineError, parse_day
-from .pipeline_cli import read_table
+from .io import InputError, fail, read_checked, read_table
+from .pipeline import parse_day
 from .supervision import (
     DEFAULT_RULES,
-    SupervisionError,
     check_milestones,
     check_plan,
     check_projects,
@@ -33,25 +31,13 @@ from .supervision import (
 )
 
 
-def _checked(path: Path, check, problems: list[str]) -> pl.DataFrame | None:
-    """The file read and checked, or None with its problems added, each named by the file."""
-    if not path.is_file():
-        problems.append(f"{path}: no such file")
-        return None
-    try:
-        return check(read_table(path))
-    except (SupervisionError, PipelineError, OSError, pl.exceptions.PolarsError) as e:
-        problems.extend(f"{path}: {line}" for line in str(e).splitlines())
-        return None
-
-
 def _ids(path: Path) -> pl.Series | None:
     """The project ids of a projects file that failed its checks, so the other files'
     project ids are still checked against them; None if there are none to read."""
     try:
         frame = read_table(path)
         ids = frame.select(pl.col("project_id").cast(pl.String).str.strip_chars()).to_series()
-    except (PipelineError, OSError, pl.exceptions.PolarsError):
+    except (InputError, OSError, pl.exceptions.PolarsError):
         return None
     return ids.filter(ids.str.len_bytes() > 0)
 
@@ -95,21 +81,18 @@ def main(argv: list[str] | None = None) -> int:
         except (RuleError, OSError, UnicodeDecodeError) as e:
             problems.append(f"{args.rules}: {e}")
     # Every file is checked whatever else is wrong, so one run lists every problem.
-    projects = _checked(args.projects, check_projects, problems)
+    projects = read_checked(args.projects, check_projects, problems, must_exist=True)
     ids = _ids(args.projects) if projects is None else projects["project_id"]
-    milestones = _checked(args.milestones, lambda f: check_milestones(f, ids), problems)
-    reports = _checked(args.reports, lambda f: check_reports(f, ids), problems)
-    plan = None
-    if args.plan is not None:
-        plan = _checked(args.plan, lambda f: check_plan(f, ids), problems)
-    if not problems:
-        try:
-            result = supervise(projects, milestones, reports, as_of, rules, plan)
-        except RuleError as e:  # a field the projects do not have
-            problems.append(f"{args.rules or 'the default rules'}: {e}")
-    if problems:
-        for line in problems:
-            print(line, file=sys.stderr)
-        return 1
+    milestones = read_checked(
+        args.milestones, lambda f: check_milestones(f, ids), problems, must_exist=True
+    )
+    reports = read_checked(args.reports, lambda f: check_reports(f, ids), problems, must_exist=True)
+    plan = read_checked(args.plan, lambda f: check_plan(f, ids), problems, must_exist=True)
+    if problems or as_of is None or projects is None or milestones is None or reports is None:
+        return fail(problems)
+    try:
+        result = supervise(projects, milestones, reports, as_of, rules, plan)
+    except RuleError as e:  # a field the projects do not have
+        return fail([f"{args.rules or 'the default rules'}: {e}"])
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else table(result))
     return 0

@@ -26,25 +26,34 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from .chains import (
-    MAX_PROBLEM_LINES,
     Chain,
-    InputError,
-    capped,
+    Link,
     check_local,
     code,
     coverage,
     found_keywords,
     link_order,
     matches,
+)
+from .io import (
+    MAX_PROBLEM_LINES,
+    InputError,
+    capped,
     number,
     require,
+    scan_table,
     text,
+    unreadable,
     yes_no,
 )
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 CANDIDATE_COLUMNS = (
     "uscc",
@@ -173,28 +182,9 @@ def scan_candidates(source: Path | str | pl.LazyFrame | pl.DataFrame) -> pl.Lazy
     if isinstance(source, pl.LazyFrame):
         return source
     path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        scan = pl.scan_csv(path, infer_schema=False)
-    elif suffix == ".parquet":
-        scan = pl.scan_parquet(path)
-    else:
+    if path.suffix.lower() not in FORMATS:
         raise InputError(f"the candidate file must end in {' or '.join(FORMATS)}")
-    try:
-        names = scan.collect_schema().names()
-    except pl.exceptions.NoDataError:
-        raise InputError("the file is empty") from None
-    except pl.exceptions.ComputeError as e:
-        raise InputError(_unreadable(e)) from None
-    trimmed = {name: name.strip() for name in names if name != name.strip()}
-    return scan.rename(trimmed) if trimmed else scan
-
-
-def _unreadable(error: Exception) -> str:
-    first = str(error).splitlines()[0]
-    if "utf-8" in first.lower() or "utf8" in first.lower():
-        return f"not UTF-8 text ({first}): save the file as CSV UTF-8"
-    return f"not a readable file: {first}"
+    return scan_table(path)
 
 
 def rank(chain: Chain, local: pl.DataFrame, candidates, **options) -> pl.DataFrame:
@@ -234,7 +224,6 @@ def target(
             raise InputError(f"unknown home province '{home_province}'; write it as 广东省 or 广东")
     checked = check_local(local)
     result = coverage(chain, checked, overrides)
-    status = {row["key"]: row for row in result["links"]}
     gaps = [chain.link(key) for key in result["gaps"]]
     scan = scan_candidates(candidates)
     require(scan, CANDIDATE_COLUMNS)
@@ -245,18 +234,7 @@ def target(
     keywords = list(dict.fromkeys(k for link in gaps for k in link.keywords))
     classes = list(dict.fromkeys(c for link in gaps for c in link.industry_classes))
     found = _scan(scan, schema, keywords, classes, exclude_provinces, extras)
-    # Registry and pipeline companies are left out by uscc (trimmed, in capitals).
-    known = pl.concat(
-        [
-            checked.select("uscc"),
-            pl.DataFrame({"uscc": [str(u) for u in exclude if u]}, schema={"uscc": pl.String}),
-        ]
-    ).select(pl.col("uscc").str.strip_chars().str.to_uppercase().alias("__key"))
-    found = (
-        found.with_columns(pl.col("uscc").str.to_uppercase().alias("__key"))
-        .join(known.unique(), on="__key", how="anti")
-        .drop("__key")
-    )
+    found = _not_known(found, checked, exclude)
     pairs = matches(gaps, found, on="__row")
     demand = _demand(result["membership"], checked, gaps)
     scored = _scored(pairs, found, demand, home_short, home_city)
@@ -274,9 +252,33 @@ def target(
         .unique(["link", "uscc"], keep="first", maintain_order=True)
         .with_columns((pl.int_range(pl.len()).over("link") + 1).cast(pl.Int64).alias("rank"))
     )
-    summary = []
+    table = ranked.filter(pl.col("rank") <= top).select(*OUTPUT_COLUMNS, *extras)
+    return Targeting(table, _summary(gaps, ranked, result, top), result)
+
+
+def _not_known(found: pl.DataFrame, local: pl.DataFrame, exclude: Iterable[str]) -> pl.DataFrame:
+    """The candidates found less the registry's companies and those in ``exclude`` (the
+    pipeline's), by uscc trimmed and in capitals."""
+    known = pl.concat(
+        [
+            local.select("uscc"),
+            pl.DataFrame({"uscc": [str(u) for u in exclude if u]}, schema={"uscc": pl.String}),
+        ]
+    ).select(pl.col("uscc").str.strip_chars().str.to_uppercase().alias("__key"))
+    return (
+        found.with_columns(pl.col("uscc").str.to_uppercase().alias("__key"))
+        .join(known.unique(), on="__key", how="anti")
+        .drop("__key")
+    )
+
+
+def _summary(gaps: list[Link], ranked: pl.DataFrame, result: dict, top: int) -> list[dict]:
+    """Per gap link: its status and local enterprises, the candidates ranked for it, how
+    many of them are targets, and the best score."""
+    status = {row["key"]: row for row in result["links"]}
     counts = dict(ranked.group_by("link").len().iter_rows())
     best = dict(ranked.group_by("link").agg(pl.col("score").max()).iter_rows())
+    summary = []
     for link in gaps:
         matched = counts.get(link.key, 0)
         summary.append(
@@ -289,13 +291,12 @@ def target(
                 "top_score": best.get(link.key),
             }
         )
-    table = ranked.filter(pl.col("rank") <= top).select(*OUTPUT_COLUMNS, *extras)
-    return Targeting(table, summary, result)
+    return summary
 
 
 def _empty(schema: pl.Schema, extras: list[str]) -> pl.DataFrame:
-    types = {name: pl.String for name in OUTPUT_COLUMNS}
-    types.update(rank=pl.Int64, score=pl.Int64)
+    types: dict[str, pl.DataType] = {name: pl.String() for name in OUTPUT_COLUMNS}
+    types.update(rank=pl.Int64(), score=pl.Int64())
     types.update({name: schema[name] for name in extras})
     return pl.DataFrame(schema=types)
 
@@ -371,10 +372,10 @@ def _scan(
     try:
         found = frame.collect(engine="streaming")
     except pl.exceptions.ComputeError as e:
-        raise InputError(_unreadable(e)) from None
+        raise InputError(unreadable(e)) from None
     bad = found.filter(pl.any_horizontal(f"__bad_{name}" for name in ["uscc", *flags]))
     if bad.height:
-        raise InputError(capped(_candidate_problems(bad, flags), bad.height))
+        raise InputError(capped(_candidate_problems(bad, flags), bad.height, rows=True))
     return found.select(pl.exclude("^__bad_.*$", "^__raw_.*$"))
 
 
@@ -444,11 +445,11 @@ def _scored(
         pl.min_horizontal(KEYWORD_POINTS + (n - 1) * MORE_KEYWORD_POINTS, MAX_KEYWORD_POINTS)
     )
     capital = pl.col("registered_capital")
-    band = pl.when(pl.lit(False)).then(pl.lit(None, pl.Int64))
-    label = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
-    for at_least, points, text_ in CAPITAL_BANDS:
-        band = band.when(capital >= at_least).then(pl.lit(points, pl.Int64))
-        label = label.when(capital >= at_least).then(pl.lit(text_))
+    band: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, pl.Int64))
+    label: Then | ChainedThen = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for at_least, band_points, band_label in CAPITAL_BANDS:
+        band = band.when(capital >= at_least).then(pl.lit(band_points, pl.Int64))
+        label = label.when(capital >= at_least).then(pl.lit(band_label))
     demand_n = pl.col("link").replace_strict(demand, return_dtype=pl.Int64)
     demand_points = pl.min_horizontal(demand_n * DEMAND_POINTS, MAX_DEMAND_POINTS)
     parts = [

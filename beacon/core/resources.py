@@ -19,12 +19,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beacon.analytics.io import FALSE_WORDS, TRUE_WORDS
+
 from . import gate, permissions
 from .changelog import bulk_create_logged, bulk_update_logged, field_values
 from .tabular import Sheet
-
-TRUE_WORDS = {"1", "true", "yes", "y", "t", "是", "有", "√", "x"}
-FALSE_WORDS = {"0", "false", "no", "n", "f", "否", "无", ""}
 
 
 class CellError(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from beacon.analytics.conditions import Condition, RuleError, parse_condition
-from beacon.analytics.rulefile import line_of, read_rule_file
+from beacon.analytics.yaml_lines import line_of, read_rule_file
 
 ROUTING_FIELDS = (
     "planned_investment",

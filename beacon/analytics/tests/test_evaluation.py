@@ -6,6 +6,7 @@ the rules in the issue (亩均效益综合评价), not from running the engine.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from fractions import Fraction
 from math import ceil, floor
 
@@ -357,7 +358,7 @@ def test_threshold_classes():
 # ----------------------------------------------------------------------------- quota classes
 
 
-def quota_rows(n: int, vetoed: set[int] = frozenset()) -> list[dict]:
+def quota_rows(n: int, vetoed: Set[int] = frozenset()) -> list[dict]:
     """n rows with distinct scores: row i has score n − i (row 0 is best)."""
     return [
         {"uscc": f"u{i:04d}", "tax": float(n - i), "land_mu": 1.0, "bad": i in vetoed}
@@ -371,7 +372,7 @@ veto:
 """
 
 
-def quota_classes(n: int, vetoed: set[int] = frozenset(), quota: str = QUOTA) -> list[str]:
+def quota_classes(n: int, vetoed: Set[int] = frozenset(), quota: str = QUOTA) -> list[str]:
     evaluation = run(scheme(SCORE_IS_TAX, quota + VETO_BAD), quota_rows(n, vetoed))
     out = by_uscc(evaluation)
     return [out[f"u{i:04d}"]["class"] for i in range(n)]
@@ -609,6 +610,17 @@ def test_scheme_errors_name_the_line(old, new, message):
     with pytest.raises(RuleError) as error:
         parse_scheme(GOOD.replace(old, new))
     assert message in str(error.value)
+
+
+def test_only_the_last_threshold_class_leaves_out_min_score():
+    # such a scheme used to parse, and evaluate failed on it with an AttributeError
+    text = scheme(
+        SCORE_IS_TAX,
+        "classes:\n  method: threshold\n  threshold:\n"
+        "    - {class: A}\n    - {class: B, min_score: 50}\n    - {class: C}\n",
+    )
+    with pytest.raises(RuleError, match=r"^line 13: class A needs a min_score \(only the last"):
+        parse_scheme(text)
 
 
 def test_duplicate_indicator_key():

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from .conditions import RuleError
 
 
-class Mapping(dict):
+class LinedDict(dict):
+    """A YAML mapping that knows its line and the line of each of its keys."""
+
     line: int = 0
-    key_lines: dict
+    key_lines: dict[Any, int]
 
 
-class Sequence(list):
+class LinedList(list):
+    """A YAML sequence that knows its line and the line of each of its items."""
+
     line: int = 0
-    item_lines: list
+    item_lines: list[int]
 
 
-def _convert(node):
+def _convert(node: yaml.Node) -> Any:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        out = Mapping()
+        out = LinedDict()
         out.line, out.key_lines = line, {}
         for key_node, value_node in node.value:
             key = _convert(key_node)
@@ -30,13 +36,13 @@ def _convert(node):
             out.key_lines[key] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        seq = Sequence(_convert(item) for item in node.value)
+        seq = LinedList(_convert(item) for item in node.value)
         seq.line, seq.item_lines = line, [item.start_mark.line + 1 for item in node.value]
         return seq
     return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
 
-def read_rule_file(text: str) -> Mapping:
+def read_rule_file(text: str) -> LinedDict:
     """Parse YAML into dicts and lists that know their line numbers."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -49,6 +55,6 @@ def read_rule_file(text: str) -> Mapping:
     return _convert(node)
 
 
-def line_of(mapping, key) -> int:
+def line_of(mapping: Any, key: Any) -> int:
     lines = getattr(mapping, "key_lines", {})
     return lines.get(key, getattr(mapping, "line", 0))

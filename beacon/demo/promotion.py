@@ -14,12 +14,19 @@ from django.utils import timezone
 
 from beacon.core.changelog import acting_as, bulk_create_logged, bulk_link_logged
 from beacon.core.models import ScopeGrant, User
-from beacon.registry.demo import PARKS, SEED, make_uscc
+from beacon.promotion.choices import ORDER, ActivityKind, ClaimStatus, LeadSource, Stage
+from beacon.promotion.models import (
+    Activity,
+    Lead,
+    ParkEntryRule,
+    PromotionTarget,
+    StageChange,
+    Team,
+)
+from beacon.promotion.services import normalise_name
 from beacon.registry.models import Enterprise, IndustryClass, Park
 
-from .choices import ORDER, ActivityKind, ClaimStatus, LeadSource, Stage
-from .models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
-from .services import normalise_name
+from .zone import PARKS, SEED, make_uscc
 
 SIZES = {"small": 600, "large": 20_000}
 # Median days from each stage to the next, and the share of leads that go on.

@@ -21,8 +21,7 @@ from django.urls import reverse
 from stdnum.cn import uscc
 
 from beacon.core.models import User
-from beacon.registry.classification import read_classification
-from beacon.registry.demo import (
+from beacon.demo.zone import (
     DEMO_PASSWORD,
     FIGURE_YEARS,
     PARKS,
@@ -33,6 +32,7 @@ from beacon.registry.demo import (
     is_manufacturing,
     zone_is_empty,
 )
+from beacon.registry.classification import read_classification
 from beacon.registry.models import (
     AnnualFigure,
     Enterprise,

@@ -22,12 +22,12 @@ from django.utils import timezone
 from beacon.core.changelog import acting_as, bulk_create_logged, bulk_update_logged
 from beacon.core.models import User
 from beacon.promotion.models import Lead
-from beacon.registry.demo import PARKS, SEED
 from beacon.registry.models import Park
+from beacon.supervision.choices import IssueKind, ProjectCategory
+from beacon.supervision.models import KeyProject, Milestone, ProgressReport, ProjectIssue
+from beacon.supervision.services import lead_defaults, plan_default_milestones
 
-from .choices import IssueKind, ProjectCategory
-from .models import KeyProject, Milestone, ProgressReport, ProjectIssue
-from .services import lead_defaults, plan_default_milestones
+from .zone import PARKS, SEED
 
 # Leads carried on as key projects, and projects entered directly.
 SIZES = {"small": (60, 6), "large": (600, 30)}

@@ -25,9 +25,14 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from beacon.core.changelog import bulk_create_logged, bulk_link_logged
 from beacon.core.models import Role, ScopeGrant, User
-
-from .choices import EnterpriseStatus, LandUse, ParcelStatus, PlatformKind, PlatformLevel
-from .models import (
+from beacon.registry.choices import (
+    EnterpriseStatus,
+    LandUse,
+    ParcelStatus,
+    PlatformKind,
+    PlatformLevel,
+)
+from beacon.registry.models import (
     M2_PER_MU,
     AnnualFigure,
     Enterprise,

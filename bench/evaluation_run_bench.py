@@ -62,7 +62,8 @@ def main() -> None:
     from beacon.core.models import User
     from beacon.core.versions import save_version
     from beacon.demo.evaluation import DEMO_SCHEME, DEMO_SCHEME_CODE
-    from beacon.demo.zone import LAST_YEAR, build_demo_zone, zone_is_empty
+    from beacon.demo.plan import LAST_YEAR
+    from beacon.demo.writer import build_demo_zone, zone_is_empty
     from beacon.evaluation import services
     from beacon.evaluation.models import EvaluationRun, Scheme
 

@@ -47,7 +47,7 @@ def main() -> None:
     from beacon.core.models import User
     from beacon.core.permissions import restrict
     from beacon.demo.promotion import build_demo_promotion
-    from beacon.demo.zone import build_demo_zone, zone_is_empty
+    from beacon.demo.writer import build_demo_zone, zone_is_empty
     from beacon.promotion.models import Lead, StageChange
 
     if zone_is_empty():

@@ -14,7 +14,7 @@ from beacon.evaluation.models import AnnualFlag, Scheme
 from beacon.evaluation.services import mark_official, run_evaluation
 from beacon.registry.models import AnnualFigure
 
-from .zone import FIGURE_YEARS, SEED
+from .plan import FIGURE_YEARS, SEED
 
 # After Huangyan's weights (tax 30, value added 20, energy 20, emissions 10, labour 10,
 # R&D 10) with benchmarks taken from the zone itself, Huai'an's quotas and its exclusion of

@@ -26,7 +26,9 @@ from beacon.promotion.models import (
 from beacon.promotion.services import normalise_name
 from beacon.registry.models import Enterprise, IndustryClass, Park
 
-from .zone import PARKS, SEED, make_uscc
+from .parks import PARKS
+from .plan import SEED
+from .uscc import make_uscc
 
 SIZES = {"small": 600, "large": 20_000}
 # Median days from each stage to the next, and the share of leads that go on.

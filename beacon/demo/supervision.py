@@ -27,7 +27,8 @@ from beacon.supervision.choices import IssueKind, ProjectCategory
 from beacon.supervision.models import KeyProject, Milestone, ProgressReport, ProjectIssue
 from beacon.supervision.services import lead_defaults, plan_default_milestones
 
-from .zone import PARKS, SEED
+from .parks import PARKS
+from .plan import SEED
 
 # Leads carried on as key projects, and projects entered directly.
 SIZES = {"small": (60, 6), "large": (600, 30)}

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from beacon.core.models import User
 from beacon.demo.promotion import build_demo_promotion
 from beacon.demo.supervision import SIZES, build_demo_supervision
-from beacon.demo.zone import build_demo_zone
+from beacon.demo.writer import build_demo_zone
 from beacon.promotion.models import Lead
 from beacon.supervision import services
 from beacon.supervision.choices import DEFAULT_MILESTONES, IssueKind

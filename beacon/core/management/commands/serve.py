@@ -23,7 +23,7 @@ class Command(BaseCommand):
 def production_problems() -> list[str]:
     """What makes this installation unfit to serve as production (MLPS level 3 baseline)."""
     from beacon.core.models import User
-    from beacon.demo.zone import DEMO_PASSWORD, DEMO_USERS
+    from beacon.demo.accounts import DEMO_PASSWORD, DEMO_USERS
 
     problems = []
     if settings.DEBUG:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "beacon.promotion",
     "beacon.chains",
     "beacon.supervision",
+    "beacon.demo",
 ]
 
 MIDDLEWARE = [

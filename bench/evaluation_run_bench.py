@@ -61,10 +61,11 @@ def main() -> None:
     from beacon.analytics.evaluation import evaluate
     from beacon.core.models import User
     from beacon.core.versions import save_version
+    from beacon.demo.evaluation import DEMO_SCHEME, DEMO_SCHEME_CODE
+    from beacon.demo.plan import LAST_YEAR
+    from beacon.demo.writer import build_demo_zone, zone_is_empty
     from beacon.evaluation import services
-    from beacon.evaluation.demo import DEMO_SCHEME, DEMO_SCHEME_CODE
     from beacon.evaluation.models import EvaluationRun, Scheme
-    from beacon.registry.demo import LAST_YEAR, build_demo_zone, zone_is_empty
 
     if zone_is_empty():
         print(f"building the {args.size} demo zone …", file=sys.stderr)

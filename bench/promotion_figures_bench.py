@@ -46,9 +46,9 @@ def main() -> None:
 
     from beacon.core.models import User
     from beacon.core.permissions import restrict
-    from beacon.promotion.demo import build_demo_promotion
+    from beacon.demo.promotion import build_demo_promotion
+    from beacon.demo.writer import build_demo_zone, zone_is_empty
     from beacon.promotion.models import Lead, StageChange
-    from beacon.registry.demo import build_demo_zone, zone_is_empty
 
     if zone_is_empty():
         print(f"building the {args.size} demo zone …", file=sys.stderr)

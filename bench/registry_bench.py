@@ -141,7 +141,7 @@ def main() -> None:
     from django.test import Client
 
     from beacon.core.models import ScopeGrant, User
-    from beacon.registry.demo import build_demo_zone, zone_is_empty
+    from beacon.demo.writer import build_demo_zone, zone_is_empty
 
     load = os.getloadavg()
     settings.BEACON_HOME.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import audit_resources  # noqa: F401  (registers the audit logs' export tables)
+        from . import (
+            audit_resources,  # noqa: F401  (registers the audit logs' export tables)
+            checks,  # noqa: F401  (registers the production checks)
+        )
         from .api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .changelog import register_models
         from .navigation import MenuGroup, MenuItem, register_group

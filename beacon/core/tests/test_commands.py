@@ -129,7 +129,7 @@ class TestServeRefusesUnsafeProduction:
         assert production_problems() == []
 
     def test_superusers_debug_and_demo_passwords_are_refused(self, users, settings):
-        from beacon.registry.demo import DEMO_PASSWORD
+        from beacon.demo.accounts import DEMO_PASSWORD
 
         User.objects.create_superuser("root", password="x-Long-enough-9")
         demo = User.objects.create_user("admin", password=DEMO_PASSWORD)

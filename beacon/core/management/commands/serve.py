@@ -1,5 +1,9 @@
 from django.conf import settings
+from django.core.checks import run_checks
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS
+
+from beacon.core.checks import PRODUCTION
 
 
 class Command(BaseCommand):
@@ -21,27 +25,15 @@ class Command(BaseCommand):
 
 
 def production_problems() -> list[str]:
-    """What makes this installation unfit to serve as production (MLPS level 3 baseline)."""
-    from beacon.core.models import User
-    from beacon.registry.demo import DEMO_PASSWORD, DEMO_USERS
-
-    problems = []
-    if settings.DEBUG:
-        problems.append("DEBUG is on (unset BEACON_DEBUG)")
-    superusers = sorted(User.objects.filter(is_superuser=True).values_list("username", flat=True))
-    if superusers:
-        problems.append(f"superuser accounts exist: {', '.join(superusers)}")
-    demo = [
-        user.username
-        for user in User.objects.filter(username__in=[name for name, _role in DEMO_USERS])
-        if user.check_password(DEMO_PASSWORD)
+    """What makes this installation unfit to serve as production: what every app's
+    production checks report, ordered by check id (the check registry is a set)."""
+    found = run_checks(
+        tags=[PRODUCTION], include_deployment_checks=True, databases=[DEFAULT_DB_ALIAS]
+    )
+    return [
+        f"{message.msg} ({message.hint})" if message.hint else message.msg
+        for message in sorted(found, key=lambda message: message.id)
     ]
-    if demo:
-        problems.append(
-            f"demo accounts still have the demo password: {', '.join(demo)} "
-            "(run the demo with 'beacon demo', or change or remove these accounts)"
-        )
-    return problems
 
 
 def serve(host: str, port: int, threads: int, stdout) -> None:

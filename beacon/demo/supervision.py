@@ -22,12 +22,13 @@ from django.utils import timezone
 from beacon.core.changelog import acting_as, bulk_create_logged, bulk_update_logged
 from beacon.core.models import User
 from beacon.promotion.models import Lead
-from beacon.registry.demo import PARKS, SEED
 from beacon.registry.models import Park
+from beacon.supervision.choices import IssueKind, ProjectCategory
+from beacon.supervision.models import KeyProject, Milestone, ProgressReport, ProjectIssue
+from beacon.supervision.services import lead_defaults, plan_default_milestones
 
-from .choices import IssueKind, ProjectCategory
-from .models import KeyProject, Milestone, ProgressReport, ProjectIssue
-from .services import lead_defaults, plan_default_milestones
+from .parks import PARKS
+from .plan import SEED
 
 # Leads carried on as key projects, and projects entered directly.
 SIZES = {"small": (60, 6), "large": (600, 30)}
@@ -116,67 +117,79 @@ def build_demo_supervision(size: str = "small", seed: int = SEED, today: dt.date
     if len(leads) > leads_wanted:
         leads = sorted(rnd.sample(leads, leads_wanted), key=lambda lead: lead.pk)
     with transaction.atomic(), acting_as(admin):
-        projects = []
-        for lead in leads:
-            fields = lead_defaults(lead)
-            lead_id, park_id = fields.pop("lead"), fields.pop("park")
-            projects.append(
-                KeyProject.objects.create(
-                    **fields,
-                    lead_id=lead_id,
-                    park_id=park_id,
-                    responsible_unit=lead.company,
-                    officer=officers.get(park_id),
-                )
-            )
-        for i in range(direct_wanted):
-            name, category, unit, (low, high), code = DIRECT[i % len(DIRECT)]
-            name = _phased(name, i // len(DIRECT))
-            park = next((p for p in parks if p.code == code), parks[i % len(parks)])
-            # a later phase of the same project started later
-            start = today - dt.timedelta(days=int(rng.integers(30, 900 // (1 + i // len(DIRECT)))))
-            projects.append(
-                KeyProject.objects.create(
-                    code=f"KP-{start.year}-G{i + 1:03d}",
-                    name=name,
-                    park=park,
-                    category=category,
-                    responsible_unit=unit,
-                    officer=officers.get(park.pk),
-                    total_investment=Decimal(int(rng.uniform(low, high) / 1e4) * 10_000),
-                    start_date=start,
-                    end_date=start + dt.timedelta(days=int(rng.integers(18, 37)) * 30),
-                )
-            )
+        projects = [_project_from_lead(lead, officers) for lead in leads]
+        projects += _direct_projects(direct_wanted, parks, officers, rng, today)
         for project in projects:
             plan_default_milestones(project)
+        _carry_out(projects, rnd, rng, today)
 
-        by_pk = {project.pk: project for project in projects}
-        milestones: dict[int, list[Milestone]] = {}
-        for milestone in Milestone.objects.filter(project__in=projects).order_by(
-            "project", "planned_date", "pk"
-        ):
-            milestone.project = by_pk[milestone.project_id]  # the log names it without a query
-            milestones.setdefault(milestone.project_id, []).append(milestone)
-        fates = _fates(projects, milestones, rnd, today)
 
-        changed = []
-        reports, issues = [], []
-        for project in projects:
-            fate = fates[project.pk]
-            mine = milestones[project.pk]
-            before = [copy.copy(m) for m in mine]
-            _progress_milestones(project, mine, fate, rnd, rng, today)
-            changed += [
-                (old, new)
-                for old, new in zip(before, mine, strict=True)
-                if (old.planned_date, old.actual_date) != (new.planned_date, new.actual_date)
-            ]
-            reports += _reports(project, fate, rnd, rng, today)
-            issues += _issues(project, fate, rnd, today)
-        bulk_update_logged(Milestone, changed, ["planned_date", "actual_date"])
-        bulk_create_logged(ProgressReport, reports)
-        bulk_create_logged(ProjectIssue, issues)
+def _project_from_lead(lead: Lead, officers: dict[int, User]) -> KeyProject:
+    fields = lead_defaults(lead)
+    lead_id, park_id = fields.pop("lead"), fields.pop("park")
+    return KeyProject.objects.create(
+        **fields,
+        lead_id=lead_id,
+        park_id=park_id,
+        responsible_unit=lead.company,
+        officer=officers.get(park_id),
+    )
+
+
+def _direct_projects(count, parks, officers, rng, today) -> list[KeyProject]:
+    """The government's own projects, round the list again in later phases."""
+    projects = []
+    for i in range(count):
+        name, category, unit, (low, high), code = DIRECT[i % len(DIRECT)]
+        name = _phased(name, i // len(DIRECT))
+        park = next((p for p in parks if p.code == code), parks[i % len(parks)])
+        # a later phase of the same project started later
+        start = today - dt.timedelta(days=int(rng.integers(30, 900 // (1 + i // len(DIRECT)))))
+        projects.append(
+            KeyProject.objects.create(
+                code=f"KP-{start.year}-G{i + 1:03d}",
+                name=name,
+                park=park,
+                category=category,
+                responsible_unit=unit,
+                officer=officers.get(park.pk),
+                total_investment=Decimal(int(rng.uniform(low, high) / 1e4) * 10_000),
+                start_date=start,
+                end_date=start + dt.timedelta(days=int(rng.integers(18, 37)) * 30),
+            )
+        )
+    return projects
+
+
+def _carry_out(projects, rnd, rng, today) -> None:
+    """Each project's course up to today: milestones met or re-planned, monthly reports
+    and issues."""
+    by_pk = {project.pk: project for project in projects}
+    milestones: dict[int, list[Milestone]] = {}
+    for milestone in Milestone.objects.filter(project__in=projects).order_by(
+        "project", "planned_date", "pk"
+    ):
+        milestone.project = by_pk[milestone.project_id]  # the log names it without a query
+        milestones.setdefault(milestone.project_id, []).append(milestone)
+    fates = _fates(projects, milestones, rnd, today)
+
+    changed = []
+    reports, issues = [], []
+    for project in projects:
+        fate = fates[project.pk]
+        mine = milestones[project.pk]
+        before = [copy.copy(m) for m in mine]
+        _progress_milestones(project, mine, fate, rnd, rng, today)
+        changed += [
+            (old, new)
+            for old, new in zip(before, mine, strict=True)
+            if (old.planned_date, old.actual_date) != (new.planned_date, new.actual_date)
+        ]
+        reports += _reports(project, fate, rnd, rng, today)
+        issues += _issues(project, fate, rnd, today)
+    bulk_update_logged(Milestone, changed, ["planned_date", "actual_date"])
+    bulk_create_logged(ProgressReport, reports)
+    bulk_create_logged(ProjectIssue, issues)
 
 
 def _phased(name: str, rounds: int) -> str:

@@ -3,13 +3,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from beacon.chains.services import load_templates
+from beacon.core.management.commands.serve import serve
 from beacon.core.models import User
-from beacon.evaluation.demo import build_demo_evaluation
-from beacon.promotion.demo import build_demo_promotion
-from beacon.registry.demo import DEMO_PASSWORD, build_demo_zone, demo_accounts, zone_is_empty
-from beacon.supervision.demo import build_demo_supervision
-
-from .serve import serve
+from beacon.demo.accounts import DEMO_PASSWORD, demo_accounts
+from beacon.demo.evaluation import build_demo_evaluation
+from beacon.demo.promotion import build_demo_promotion
+from beacon.demo.supervision import build_demo_supervision
+from beacon.demo.writer import build_demo_zone, zone_is_empty
 
 
 class Command(BaseCommand):

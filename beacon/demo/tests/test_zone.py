@@ -20,18 +20,12 @@ from django.urls import reverse
 from stdnum.cn import uscc
 
 from beacon.core.models import ChangeLogEntry, User
+from beacon.demo.accounts import DEMO_PASSWORD, demo_accounts
+from beacon.demo.licence import REGIONS
+from beacon.demo.parks import PARKS, is_manufacturing
+from beacon.demo.plan import FIGURE_YEARS, DemoPlan
+from beacon.demo.writer import build_demo_zone, zone_is_empty
 from beacon.registry.classification import read_classification
-from beacon.registry.demo import (
-    DEMO_PASSWORD,
-    FIGURE_YEARS,
-    PARKS,
-    REGIONS,
-    DemoPlan,
-    build_demo_zone,
-    demo_accounts,
-    is_manufacturing,
-    zone_is_empty,
-)
 from beacon.registry.models import (
     AnnualFigure,
     Enterprise,

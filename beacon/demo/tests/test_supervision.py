@@ -18,12 +18,12 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from beacon.core.models import ChangeLogEntry, User
-from beacon.promotion.demo import build_demo_promotion
+from beacon.demo.promotion import build_demo_promotion
+from beacon.demo.supervision import SIZES, build_demo_supervision
+from beacon.demo.writer import build_demo_zone
 from beacon.promotion.models import Lead
-from beacon.registry.demo import build_demo_zone
 from beacon.supervision import services
 from beacon.supervision.choices import DEFAULT_MILESTONES, IssueKind
-from beacon.supervision.demo import SIZES, build_demo_supervision
 from beacon.supervision.models import KeyProject, Milestone, ProgressReport, ProjectIssue
 
 LEADS, DIRECT = SIZES["small"]

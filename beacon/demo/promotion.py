@@ -14,12 +14,21 @@ from django.utils import timezone
 
 from beacon.core.changelog import acting_as, bulk_create_logged, bulk_link_logged
 from beacon.core.models import ScopeGrant, User
-from beacon.registry.demo import PARKS, SEED, make_uscc
+from beacon.promotion.choices import ORDER, ActivityKind, ClaimStatus, LeadSource, Stage
+from beacon.promotion.claims import normalise_name
+from beacon.promotion.models import (
+    Activity,
+    Lead,
+    ParkEntryRule,
+    PromotionTarget,
+    StageChange,
+    Team,
+)
 from beacon.registry.models import Enterprise, IndustryClass, Park
 
-from .choices import ORDER, ActivityKind, ClaimStatus, LeadSource, Stage
-from .claims import normalise_name
-from .models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
+from .parks import PARKS
+from .plan import SEED
+from .uscc import make_uscc
 
 SIZES = {"small": 600, "large": 20_000}
 # Median days from each stage to the next, and the share of leads that go on.
@@ -145,39 +154,13 @@ def _plan_leads(count, rnd, rng, today, parks, teams, classes):
         line = rnd.choice(spec.lines)
         word = rnd.choice(line.words)
         province, city = rnd.choice(HQ)
-        company = f"{city.removesuffix('市')}{rnd.choice(BRANDS)}{rnd.choice(BRANDS)}{word.zh}"
-        company += "" if word.alone else rnd.choice(("科技", "技术", "制造", "实业"))
-        company += "有限公司"
-        if leads and rng.random() < 0.015:
-            # another team is after a company already on the list (one claim per company)
-            company = rnd.choice(leads).company.replace("有限公司", "股份有限公司")
+        company = _company(rnd, rng, city, word, leads)
         land = Decimal(int(rng.lognormal(4.0, 0.8))).max(Decimal(5))
         per_mu = Decimal(int(rng.lognormal(15.2, 0.35)))  # yuan of investment per mu
         investment = (land * per_mu).quantize(Decimal(1))
         entered = start + dt.timedelta(days=int(rng.integers(0, span)))
-        history = [(Stage.LEAD, entered, "", "")]
-        date, current = entered, Stage.LEAD
-        for stage in ORDER[1:]:
-            median, goes_on = PACE[stage]
-            if rng.random() > goes_on:
-                break
-            step = max(0, int(round(rng.lognormal(np.log(median), 0.6))))
-            if date + dt.timedelta(days=step) > today:
-                break
-            date += dt.timedelta(days=step)
-            if stage == Stage.CONTACTED and rng.random() < 0.05:
-                continue  # met straight at the negotiating table: no date for "contacted"
-            history.append((stage, date, current, ""))
-            current = stage
-        if current not in (Stage.IN_PRODUCTION,) and rng.random() < 0.7:
-            date = min(today, date + dt.timedelta(days=int(rng.integers(5, 120))))
-            history.append((Stage.DROPPED, date, current, rnd.choice(DROP_REASONS)))
-            current = Stage.DROPPED
-        elif current == Stage.NEGOTIATING and rng.random() < 0.03:
-            # talks went back a step, with the reason the move back needs
-            date = min(today, date + dt.timedelta(days=int(rng.integers(3, 30))))
-            history.append((Stage.CONTACTED, date, current, "企业更换投资决策人，重新对接"))
-            current = Stage.CONTACTED
+        history = _stage_history(rnd, rng, entered, today)
+        current = history[-1][0]
         uscc, enterprise_name = "", None
         if current == Stage.IN_PRODUCTION and enterprises.get(spec.code):
             uscc, enterprise_name = enterprises[spec.code].pop()
@@ -205,7 +188,51 @@ def _plan_leads(count, rnd, rng, today, parks, teams, classes):
             )
         )
         histories.append(history)
-    # Linked both ways to the registry, as the move to production does.
+    _link_enterprises(leads)
+    return leads, histories
+
+
+def _company(rnd, rng, city, word, leads) -> str:
+    """A company of the city in the industry of the word, or now and then one already chased."""
+    company = f"{city.removesuffix('市')}{rnd.choice(BRANDS)}{rnd.choice(BRANDS)}{word.zh}"
+    company += "" if word.alone else rnd.choice(("科技", "技术", "制造", "实业"))
+    company += "有限公司"
+    if leads and rng.random() < 0.015:
+        # another team is after a company already on the list (one claim per company)
+        company = rnd.choice(leads).company.replace("有限公司", "股份有限公司")
+    return company
+
+
+def _stage_history(rnd, rng, entered, today) -> list[tuple[str, dt.date, str, str]]:
+    """(stage, date, previous stage, reason) from the day a lead is entered: each stage at
+    the articles' pace until the lead stops, then most leads short of production dropped
+    and a few talks gone back a step."""
+    history = [(Stage.LEAD, entered, "", "")]
+    date, current = entered, Stage.LEAD
+    for stage in ORDER[1:]:
+        median, goes_on = PACE[stage]
+        if rng.random() > goes_on:
+            break
+        step = max(0, int(round(rng.lognormal(np.log(median), 0.6))))
+        if date + dt.timedelta(days=step) > today:
+            break
+        date += dt.timedelta(days=step)
+        if stage == Stage.CONTACTED and rng.random() < 0.05:
+            continue  # met straight at the negotiating table: no date for "contacted"
+        history.append((stage, date, current, ""))
+        current = stage
+    if current not in (Stage.IN_PRODUCTION,) and rng.random() < 0.7:
+        date = min(today, date + dt.timedelta(days=int(rng.integers(5, 120))))
+        history.append((Stage.DROPPED, date, current, rnd.choice(DROP_REASONS)))
+    elif current == Stage.NEGOTIATING and rng.random() < 0.03:
+        # talks went back a step, with the reason the move back needs
+        date = min(today, date + dt.timedelta(days=int(rng.integers(3, 30))))
+        history.append((Stage.CONTACTED, date, current, "企业更换投资决策人，重新对接"))
+    return history
+
+
+def _link_enterprises(leads) -> None:
+    """Leads in production linked both ways to the registry, as the move to production does."""
     ids = dict(
         Enterprise.objects.filter(uscc__in=[lead.uscc for lead in leads if lead.uscc]).values_list(
             "uscc", "pk"
@@ -214,7 +241,6 @@ def _plan_leads(count, rnd, rng, today, parks, teams, classes):
     for lead in leads:
         if lead.stage == Stage.IN_PRODUCTION:
             lead.enterprise_id = ids.get(lead.uscc)
-    return leads, histories
 
 
 def _flag_duplicates(leads) -> None:

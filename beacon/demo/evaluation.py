@@ -9,12 +9,12 @@ from django.db import transaction
 from beacon.core.changelog import acting_as, bulk_create_logged
 from beacon.core.models import User
 from beacon.core.versions import save_version
-from beacon.registry.demo import FIGURE_YEARS, SEED
+from beacon.evaluation.choices import FlagKind
+from beacon.evaluation.models import AnnualFlag, Scheme
+from beacon.evaluation.services import mark_official, run_evaluation
 from beacon.registry.models import AnnualFigure
 
-from .choices import FlagKind
-from .models import AnnualFlag, Scheme
-from .services import mark_official, run_evaluation
+from .plan import FIGURE_YEARS, SEED
 
 # After Huangyan's weights (tax 30, value added 20, energy 20, emissions 10, labour 10,
 # R&D 10) with benchmarks taken from the zone itself, Huai'an's quotas and its exclusion of

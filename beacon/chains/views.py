@@ -355,25 +355,20 @@ class ToPipelineView(generic.ObjectPermissionMixin, View):
         return redirect(target_list.get_absolute_url())
 
 
-CHAIN = {
-    **views_for(Chain, filtersets.ChainFilterSet, tables.ChainTable, forms.ChainForm),
-    "detail": ChainView,
-}
-for page in ("import", "template"):
-    CHAIN.pop(page)
-
-TARGET_LIST = {
-    **{
-        key: view
-        for key, view in views_for(
-            TargetList,
-            filtersets.TargetListFilterSet,
-            tables.TargetListTable,
-            None,
-            related=("chain",),
-        ).items()
-        if key in ("list", "delete", "history")
-    },
-    "add": TargetListCreateView,
-    "detail": TargetListView,
-}
+CHAIN = views_for(
+    Chain,
+    filtersets.ChainFilterSet,
+    tables.ChainTable,
+    forms.ChainForm,
+    pages=("list", "add", "detail", "edit", "delete", "history"),
+    detail=ChainView,
+)
+TARGET_LIST = views_for(
+    TargetList,
+    filtersets.TargetListFilterSet,
+    tables.TargetListTable,
+    related=("chain",),
+    pages=("list", "add", "detail", "delete", "history"),
+    add=TargetListCreateView,
+    detail=TargetListView,
+)

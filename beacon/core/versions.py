@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from beacon.analytics.conditions import RuleError
 
+from .downloads import attachment
 from .models import Recorded, user_field
 from .views.generic import ObjectPermissionMixin
 
@@ -127,7 +128,5 @@ class VersionDownloadView(ObjectPermissionMixin, View):
         version = versions.order_by("-number").first()
         if version is None:
             raise Http404
-        response = HttpResponse(version.text, content_type="application/yaml; charset=utf-8")
         code = getattr(owner, "code", None) or getattr(owner, "key", owner.pk)
-        response["Content-Disposition"] = f'attachment; filename="{code}-v{version.number}.yaml"'
-        return response
+        return attachment(version.text, f"{code}-v{version.number}.yaml")

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 
 from beacon.analytics.conditions import RuleError
+from beacon.core.downloads import attachment, table_attachment
 from beacon.core.permissions import can, restrict
-from beacon.core.tabular import XLSX_CONTENT_TYPE, write_table
 from beacon.core.versions import VersionDownloadView
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
@@ -315,13 +315,8 @@ class RunExportView(generic.ObjectPermissionMixin, View):
             classes = [n for n, _m in run.version.parsed.classes.thresholds] or list("ABCD")
             headers = [*PARK_COLUMNS, *classes]
             rows = [[row.get(h) for h in headers] for row in run.park_results]
-        data = write_table(fmt, headers, rows, table)
-        response = HttpResponse(
-            data, content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
-        )
         name = slugify(f"{run.scheme.code}-{run.year}-run{run.pk}-{table}")
-        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-        return response
+        return table_attachment(fmt, headers, rows, name, table)
 
 
 # -- results -------------------------------------------------------------------------------
@@ -348,10 +343,8 @@ class ScorecardPdfView(generic.ObjectPermissionMixin, View):
     def get(self, request, pk):
         result = get_object_or_404(self.restricted("view"), pk=pk)
         pdf = scorecard_pdf(result, scorecard(result, request.user))
-        response = HttpResponse(pdf, content_type="application/pdf")
         name = f"scorecard-{result.enterprise.uscc}-{result.run.year}-run{result.run_id}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(pdf, name)
 
 
 class ResultListView(generic.RelatedListView):
@@ -361,33 +354,31 @@ class ResultListView(generic.RelatedListView):
     related = ("enterprise", "park", "run", "run__scheme")
 
 
-SCHEME = {
-    **views_for(Scheme, filtersets.SchemeFilterSet, tables.SchemeTable, forms.SchemeForm),
-    "detail": SchemeView,
-}
-for page in ("import", "template"):
-    SCHEME.pop(page)
-
-RUN = {
-    "list": views_for(
-        EvaluationRun,
-        filtersets.EvaluationRunFilterSet,
-        tables.EvaluationRunTable,
-        None,
-        related=("scheme", "version"),
-    )["list"],
-    "add": RunStartView,
-    "detail": RunView,
-    "delete": RunDeleteView,
-    "history": views_for(EvaluationRun, None, None, None)["history"],
-}
-
-RESULT = {
-    "list": ResultListView,
-    "detail": ResultView,
-    "edit": ClassChangeView,
-    "history": views_for(EvaluationResult, None, None, None)["history"],
-}
+SCHEME = views_for(
+    Scheme,
+    filtersets.SchemeFilterSet,
+    tables.SchemeTable,
+    forms.SchemeForm,
+    pages=("list", "add", "detail", "edit", "delete", "history"),
+    detail=SchemeView,
+)
+RUN = views_for(
+    EvaluationRun,
+    filtersets.EvaluationRunFilterSet,
+    tables.EvaluationRunTable,
+    related=("scheme", "version"),
+    pages=("list", "add", "detail", "delete", "history"),
+    add=RunStartView,
+    detail=RunView,
+    delete=RunDeleteView,
+)
+RESULT = views_for(
+    EvaluationResult,
+    pages=("list", "detail", "edit", "history"),
+    list=ResultListView,
+    detail=ResultView,
+    edit=ClassChangeView,
+)
 
 ANNUAL_FLAG = views_for(
     AnnualFlag,

@@ -10,7 +10,7 @@ from decimal import Decimal
 import polars as pl
 from django.contrib import messages
 from django.db.models import Count, Min, Sum
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
@@ -20,6 +20,7 @@ from django.views import View
 from beacon.analytics import pipeline
 from beacon.core import gate
 from beacon.core.choices import ScopeKind
+from beacon.core.downloads import attachment
 from beacon.core.permissions import can, restrict, scope_kinds
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
@@ -230,11 +231,7 @@ class DocumentView(generic.ObjectPermissionMixin, View):
 
     def get(self, request, pk):
         document = get_object_or_404(self.restricted("view"), pk=pk)
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=f"{document.title}.{document.kind}",
-        )
+        return attachment(document.file.open("rb"), f"{document.title}.{document.kind}")
 
     def post(self, request, pk):
         """Delete it."""
@@ -478,10 +475,7 @@ def stuck_leads(leads, days: int) -> list[tuple[Team, list[Lead]]]:
     return list(out.values())
 
 
-TEAM = {
-    **views_for(Team, filtersets.TeamFilterSet, tables.TeamTable, forms.TeamForm),
-    "detail": TeamView,
-}
+TEAM = views_for(Team, filtersets.TeamFilterSet, tables.TeamTable, forms.TeamForm, detail=TeamView)
 ACTIVITY = views_for(
     Activity,
     filtersets.ActivityFilterSet,
@@ -489,27 +483,22 @@ ACTIVITY = views_for(
     forms.ActivityForm,
     related=("team",),
 )
-LEAD = {
-    **views_for(
-        Lead,
-        filtersets.LeadFilterSet,
-        tables.LeadTable,
-        forms.LeadForm,
-        related=("team", "proposed_park"),
-    ),
-    "detail": LeadView,
-}
-STAGE_CHANGE = {
-    key: view
-    for key, view in views_for(
-        StageChange,
-        filtersets.StageChangeFilterSet,
-        tables.StageChangeTable,
-        None,
-        related=("lead", "moved_by"),
-    ).items()
-    if key in ("list", "import", "template")
-}
+LEAD = views_for(
+    Lead,
+    filtersets.LeadFilterSet,
+    tables.LeadTable,
+    forms.LeadForm,
+    related=("team", "proposed_park"),
+    detail=LeadView,
+)
+# A stage change is made by moving a lead; the history is read and imported, never edited.
+STAGE_CHANGE = views_for(
+    StageChange,
+    filtersets.StageChangeFilterSet,
+    tables.StageChangeTable,
+    related=("lead", "moved_by"),
+    pages=("list", "import", "template"),
+)
 PARK_ENTRY_RULE = views_for(
     ParkEntryRule,
     filtersets.ParkEntryRuleFilterSet,

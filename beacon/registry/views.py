@@ -126,10 +126,7 @@ class HomeView(LoginRequiredMixin, View):
 
 
 ZONE = views_for(Zone, filtersets.ZoneFilterSet, tables.ZoneTable, forms.ZoneForm)
-PARK = {
-    **views_for(Park, filtersets.ParkFilterSet, tables.ParkTable, forms.ParkForm),
-    "detail": ParkView,
-}
+PARK = views_for(Park, filtersets.ParkFilterSet, tables.ParkTable, forms.ParkForm, detail=ParkView)
 INDUSTRY_CLASS = views_for(
     IndustryClass,
     filtersets.IndustryClassFilterSet,
@@ -139,16 +136,14 @@ INDUSTRY_CLASS = views_for(
 PARCEL = views_for(
     Parcel, filtersets.ParcelFilterSet, tables.ParcelTable, forms.ParcelForm, related=("park",)
 )
-ENTERPRISE = {
-    **views_for(
-        Enterprise,
-        filtersets.EnterpriseFilterSet,
-        tables.EnterpriseTable,
-        forms.EnterpriseForm,
-        related=("park", "industry"),
-    ),
-    "detail": EnterpriseView,
-}
+ENTERPRISE = views_for(
+    Enterprise,
+    filtersets.EnterpriseFilterSet,
+    tables.EnterpriseTable,
+    forms.EnterpriseForm,
+    related=("park", "industry"),
+    detail=EnterpriseView,
+)
 ANNUAL_FIGURE = views_for(
     AnnualFigure,
     filtersets.AnnualFigureFilterSet,

@@ -12,11 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from beacon.core.permissions import restrict
-from beacon.core.tabular import XLSX_CONTENT_TYPE, write_xlsx
+from beacon.core.tabular import write_xlsx
 
 from .models import KeyProject, ProgressReport, ProjectIssue
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STATUS_COLOURS = {"red": "D63939", "amber": "F59F00", "green": "2FB344"}
 
 
@@ -209,10 +208,9 @@ def docx(title: str, subtitle: str, headers, cells, status_column: int | None = 
 
 
 def export(fmt: str, filename: str, title: str, subtitle: str, headers, cells, status_column=None):
-    """(bytes, content type, file name) of a table as XLSX or Word; None for another format."""
+    """(bytes, file name) of a table as XLSX or Word; None for another format."""
     if fmt == "xlsx":
-        return write_xlsx(headers, cells, title), XLSX_CONTENT_TYPE, f"{filename}.xlsx"
+        return write_xlsx(headers, cells, title), f"{filename}.xlsx"
     if fmt == "docx":
-        data = docx(title, subtitle, headers, cells, status_column)
-        return data, DOCX_CONTENT_TYPE, f"{filename}.docx"
+        return docx(title, subtitle, headers, cells, status_column), f"{filename}.docx"
     return None

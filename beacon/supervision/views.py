@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from beacon.core.downloads import attachment
 from beacon.core.permissions import can, restrict
 from beacon.core.versions import VersionDownloadView
 from beacon.core.views import generic
@@ -77,10 +78,7 @@ def download(fmt, filename, title, subtitle, headers, cells, status_column=None)
     made = exports.export(fmt, filename, title, subtitle, headers, cells, status_column)
     if made is None:
         raise Http404
-    data, content_type, name = made
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(*made)
 
 
 class SupervisionListView(generic.ObjectPermissionMixin, View):
@@ -222,22 +220,25 @@ class StatusRulesDownloadView(VersionDownloadView):
     model = StatusRules
 
 
-KEY_PROJECT = {
-    **views_for(
-        KeyProject,
-        filtersets.KeyProjectFilterSet,
-        tables.KeyProjectTable,
-        forms.KeyProjectForm,
-        related=("park",),
-    ),
-    "detail": KeyProjectView,
-}
+# Key projects and their reports are filed in the application, one by one: no imports.
+WITHOUT_IMPORT = ("list", "add", "detail", "edit", "delete", "history")
+
+KEY_PROJECT = views_for(
+    KeyProject,
+    filtersets.KeyProjectFilterSet,
+    tables.KeyProjectTable,
+    forms.KeyProjectForm,
+    related=("park",),
+    pages=WITHOUT_IMPORT,
+    detail=KeyProjectView,
+)
 MILESTONE = views_for(
     Milestone,
     filtersets.MilestoneFilterSet,
     tables.MilestoneTable,
     forms.MilestoneForm,
     related=("project",),
+    pages=WITHOUT_IMPORT,
 )
 PROGRESS_REPORT = views_for(
     ProgressReport,
@@ -245,6 +246,7 @@ PROGRESS_REPORT = views_for(
     tables.ProgressReportTable,
     forms.ProgressReportForm,
     related=("project",),
+    pages=WITHOUT_IMPORT,
 )
 PROJECT_ISSUE = views_for(
     ProjectIssue,
@@ -252,20 +254,20 @@ PROJECT_ISSUE = views_for(
     tables.ProjectIssueTable,
     forms.ProjectIssueForm,
     related=("project",),
+    pages=WITHOUT_IMPORT,
 )
-LEAGUE_TABLE = {
-    key: view
-    for key, view in views_for(
-        LeagueTable, filtersets.LeagueTableFilterSet, tables.LeagueTableTable, None
-    ).items()
-    if key in ("list", "history")
-} | {"detail": LeagueTableView}
-STATUS_RULES = {
-    **views_for(
-        StatusRules, filtersets.StatusRulesFilterSet, tables.StatusRulesTable, forms.StatusRulesForm
-    ),
-    "detail": StatusRulesView,
-}
-for pages in (MILESTONE, PROGRESS_REPORT, PROJECT_ISSUE, KEY_PROJECT, STATUS_RULES):
-    for page in ("import", "template"):
-        pages.pop(page)
+LEAGUE_TABLE = views_for(
+    LeagueTable,
+    filtersets.LeagueTableFilterSet,
+    tables.LeagueTableTable,
+    pages=("list", "detail", "history"),
+    detail=LeagueTableView,
+)
+STATUS_RULES = views_for(
+    StatusRules,
+    filtersets.StatusRulesFilterSet,
+    tables.StatusRulesTable,
+    forms.StatusRulesForm,
+    pages=WITHOUT_IMPORT,
+    detail=StatusRulesView,
+)

@@ -21,9 +21,10 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from .. import changelog, gate, permissions
+from ..downloads import table_attachment
 from ..models import ChangeLogEntry
 from ..resources import resource_for_model
-from ..tabular import XLSX_CONTENT_TYPE, SpreadsheetError, read_sheet, write_table
+from ..tabular import SpreadsheetError, read_sheet
 
 
 class ObjectPermissionMixin(LoginRequiredMixin):
@@ -125,12 +126,8 @@ def export_response(model, queryset, fmt: str) -> HttpResponse:
     resource = resource_for_model(model)
     if resource is None:
         raise Http404
-    data = write_table(fmt, resource.headers, resource.export_rows(queryset), resource.kind)
-    response = HttpResponse(
-        data, content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{slugify(resource.kind)}.{fmt}"'
-    return response
+    rows = resource.export_rows(queryset)
+    return table_attachment(fmt, resource.headers, rows, slugify(resource.kind), resource.kind)
 
 
 # Other stations of the loop add a card to an object's page (an enterprise's evaluation
@@ -344,15 +341,13 @@ class TemplateDownloadView(ObjectPermissionMixin, View):
     def get(self, request):
         self.require("add")
         resource = self.resource()
-        fmt = request.GET.get("format", "xlsx")
-        if fmt not in ("csv", "xlsx"):
-            raise Http404
-        data = write_table(fmt, resource.headers, [resource.example_row()], resource.kind)
-        response = HttpResponse(
-            data, content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+        return table_attachment(
+            request.GET.get("format", "xlsx"),
+            resource.headers,
+            [resource.example_row()],
+            f"{resource.kind}-template",
+            resource.kind,
         )
-        response["Content-Disposition"] = f'attachment; filename="{resource.kind}-template.{fmt}"'
-        return response
 
 
 class RelatedListView(ObjectListView):
@@ -366,44 +361,61 @@ class RelatedListView(ObjectListView):
         return queryset.select_related(*self.related) if self.related else queryset
 
 
-def views_for(model, filterset, table, form, related=()):
-    """The standard set of pages of a model; ``related`` are the foreign keys its
-    table shows."""
+# Each page a model may have: its path under the model's prefix and its URL name's suffix.
+ROUTES = {
+    "list": ("", "_list"),
+    "add": ("add/", "_add"),
+    "import": ("import/", "_import"),
+    "template": ("import/template/", "_template"),
+    "detail": ("<int:pk>/", ""),
+    "edit": ("<int:pk>/edit/", "_edit"),
+    "delete": ("<int:pk>/delete/", "_delete"),
+    "history": ("<int:pk>/history/", "_history"),
+}
+EVERY_PAGE = tuple(ROUTES)
+
+
+def views_for(
+    model, filterset=None, table=None, form=None, related=(), pages=EVERY_PAGE, **views
+) -> dict:
+    """The ``pages`` of a model: for each, the view given by its name (``detail=ParkView``)
+    or the generic one. ``related`` are the foreign keys the list's table shows."""
+    unknown = set(pages) - set(ROUTES) or set(views) - set(pages)
+    if unknown:
+        raise ValueError(f"{model.__name__}: no such page among its pages: {sorted(unknown)}")
     attrs = {"model": model}
-    return {
-        "list": type(
-            f"{model.__name__}ListView",
-            (RelatedListView,),
-            {**attrs, "filterset_class": filterset, "table_class": table, "related": related},
+    generic = {
+        "list": (
+            RelatedListView,
+            {"filterset_class": filterset, "table_class": table, "related": related},
         ),
-        "add": type(f"{model.__name__}AddView", (ObjectEditView,), {**attrs, "form_class": form}),
-        "import": type(f"{model.__name__}ImportView", (BulkImportView,), attrs),
-        "template": type(f"{model.__name__}TemplateView", (TemplateDownloadView,), attrs),
-        "detail": type(f"{model.__name__}View", (ObjectView,), attrs),
-        "edit": type(f"{model.__name__}EditView", (ObjectEditView,), {**attrs, "form_class": form}),
-        "delete": type(f"{model.__name__}DeleteView", (ObjectDeleteView,), attrs),
-        "history": type(f"{model.__name__}HistoryView", (ObjectHistoryView,), attrs),
+        "add": (ObjectEditView, {"form_class": form}),
+        "import": (BulkImportView, {}),
+        "template": (TemplateDownloadView, {}),
+        "detail": (ObjectView, {}),
+        "edit": (ObjectEditView, {"form_class": form}),
+        "delete": (ObjectDeleteView, {}),
+        "history": (ObjectHistoryView, {}),
     }
+    made = {}
+    for page in pages:
+        if page in views:
+            made[page] = views[page]
+            continue
+        base, extra = generic[page]
+        name = f"{model.__name__}{page.title()}View"
+        made[page] = type(name, (base,), {**attrs, **extra})
+    return made
 
 
 def model_urls(prefix: str, model_name: str, views: dict):
     """One model's pages under ``prefix/``, named ``<model>_list``, ``<model>``, …"""
     from django.urls import path
 
-    routes = {
-        "list": ("", "_list"),
-        "add": ("add/", "_add"),
-        "import": ("import/", "_import"),
-        "template": ("import/template/", "_template"),
-        "detail": ("<int:pk>/", ""),
-        "edit": ("<int:pk>/edit/", "_edit"),
-        "delete": ("<int:pk>/delete/", "_delete"),
-        "history": ("<int:pk>/history/", "_history"),
-    }
     patterns = []
     for key, view in views.items():
         PAGES.setdefault(view.model, set()).add(key)
-        route, suffix = routes[key]
+        route, suffix = ROUTES[key]
         patterns.append(path(f"{prefix}/{route}", view.as_view(), name=f"{model_name}{suffix}"))
     return patterns
 

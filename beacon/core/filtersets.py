@@ -1,11 +1,13 @@
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .permissions import restrict
+from .scopes import SCOPE_TARGETS
 
 YES_NO_ALL = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -69,11 +71,13 @@ class CodeFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 def code_filter(model, label, field_name: str, code: str = "code") -> CodeFilter:
-    """Rows filed under objects of ``model`` given by code, among those the user may see."""
+    """Rows filed under objects of ``model`` (a model or its label) given by code, among
+    those the user may see."""
 
     def choices(request):
+        target = apps.get_model(model) if isinstance(model, str) else model
         user = getattr(request, "user", None)
-        return restrict(model.objects.all(), user) if user is not None else model.objects.none()
+        return restrict(target.objects.all(), user) if user is not None else target.objects.none()
 
     # django-filter filters on ``field_name=<to_field_name value>``, so the lookup must reach
     # the code itself: ``park=P1`` would compare the code with the park's id.
@@ -86,3 +90,10 @@ def code_filter(model, label, field_name: str, code: str = "code") -> CodeFilter
         # the database compare whole rows on every filtered list and export.
         distinct=False,
     )
+
+
+def park_filter(field_name: str = "park") -> CodeFilter:
+    """Rows filed under parks, by park code (``park=P1&park=P2``): the scope every station's
+    rows are filed in."""
+    model_label, code = SCOPE_TARGETS["park"]
+    return code_filter(model_label, _("Park"), field_name, code)

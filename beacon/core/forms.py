@@ -1,4 +1,8 @@
 from django import forms
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from .scopes import SCOPE_TARGETS
 
 
 class StyledModelForm(forms.ModelForm):
@@ -68,3 +72,14 @@ class CodeListField(forms.ModelMultipleChoiceField):
                 obj = self.queryset.model.objects.filter(pk=item).first()
                 codes.append(getattr(obj, self.to_field_name) if obj else str(item))
         return "; ".join(codes)
+
+
+def enterprise_field(required: bool = True) -> CodeChoiceField:
+    """The enterprise a row is filed under, typed by its Unified Social Credit Code."""
+    model_label, uscc = SCOPE_TARGETS["enterprise"]
+    return CodeChoiceField(
+        apps.get_model(model_label).objects.all(),
+        uscc,
+        required=required,
+        label=_("enterprise (USCC)"),
+    )

@@ -5,6 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import ChangeLogEntry
 
+# Numbers are right-aligned, so digits of a column line up.
+NUMERIC = {"td": {"class": "numeric"}, "th": {"class": "numeric"}}
+
+
+def amount_column(verbose_name, accessor=None):
+    """A column of amounts (yuan, mu, people)."""
+    return tables.Column(verbose_name=verbose_name, accessor=accessor, attrs=NUMERIC)
+
 
 class BaseTable(tables.Table):
     """Every list table: linked first column, Tabler styling, sortable headers."""

@@ -3,8 +3,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from beacon.core.filtersets import BaseFilterSet, code_filter, id_filter
-from beacon.registry.filtersets import park_filter
+from beacon.core.filtersets import BaseFilterSet, code_filter, id_filter, park_filter
 
 from .choices import EvaluationClass
 from .models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme

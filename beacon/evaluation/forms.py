@@ -2,9 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from beacon.core.forms import StyledModelForm
+from beacon.core.forms import StyledModelForm, enterprise_field
 from beacon.core.versions import RuleFileFormMixin
-from beacon.registry.forms import enterprise_field
 
 from .choices import EvaluationClass
 from .models import AnnualFlag, EvaluationResult, Scheme

@@ -12,9 +12,9 @@ from django.utils.translation import pgettext_lazy
 from beacon.analytics.scheme import Scheme as ParsedScheme
 from beacon.analytics.scheme import parse_scheme
 from beacon.core.models import BeaconModel, Recorded, user_field
+from beacon.core.validators import validate_year
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Enterprise, Park
-from beacon.registry.validators import validate_year
 
 from .choices import FlagKind
 

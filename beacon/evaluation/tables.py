@@ -3,8 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from beacon.core.tables import BaseTable
-from beacon.registry.tables import NUMERIC
+from beacon.core.tables import NUMERIC, BaseTable
 
 from .models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme
 

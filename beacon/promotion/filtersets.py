@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.filtersets import BaseFilterSet, code_filter, id_filter
-from beacon.registry.filtersets import park_filter
+from beacon.core.filtersets import BaseFilterSet, code_filter, id_filter, park_filter
 
 from .choices import Stage
 from .models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team

@@ -12,8 +12,8 @@ from beacon.analytics.conditions import RuleError
 from beacon.core.choices import ScopeKind
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded, user_field
 from beacon.core.querysets import RestrictedQuerySet
+from beacon.core.validators import validate_uscc, validate_year
 from beacon.registry.models import Enterprise, IndustryClass, Park, amount_field
-from beacon.registry.validators import validate_uscc, validate_year
 
 from .choices import ORDER, ActivityKind, ClaimStatus, LeadSource, Stage
 from .rules import parse_entry_rule

@@ -1,8 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.tables import BaseTable
-from beacon.registry.tables import NUMERIC, amount_column
+from beacon.core.tables import NUMERIC, BaseTable, amount_column
 
 from .models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
 

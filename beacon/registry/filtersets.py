@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.filtersets import BaseFilterSet, code_filter
+from beacon.core.filtersets import BaseFilterSet, park_filter
 
 from . import choices
 from .models import (
@@ -14,10 +14,6 @@ from .models import (
     Talent,
     Zone,
 )
-
-
-def park_filter(field_name="park"):
-    return code_filter(Park, _("Park"), field_name)
 
 
 class ZoneFilterSet(BaseFilterSet):

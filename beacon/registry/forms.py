@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.forms import CodeChoiceField, CodeListField, StyledModelForm
+from beacon.core.forms import CodeChoiceField, CodeListField, StyledModelForm, enterprise_field
 
 from .choices import ClassificationLevel
 from .models import (
@@ -86,12 +86,6 @@ class EnterpriseForm(StyledModelForm):
         self.fields["industry"].queryset = IndustryClass.objects.filter(
             level=ClassificationLevel.CLASS
         )
-
-
-def enterprise_field(required=True):
-    return CodeChoiceField(
-        Enterprise.objects.all(), "uscc", required=required, label=_("enterprise (USCC)")
-    )
 
 
 class AnnualFigureForm(StyledModelForm):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded
+from beacon.core.validators import validate_uscc, validate_year
 
 from .choices import (
     ClassificationLevel,
@@ -18,7 +19,7 @@ from .choices import (
     PlatformLevel,
     TalentKind,
 )
-from .validators import validate_geojson_outline, validate_uscc, validate_year
+from .validators import validate_geojson_outline
 
 M2_PER_MU = Decimal(2000) / Decimal(3)  # 1 mu = 666.67 m²
 NON_NEGATIVE = [MinValueValidator(0)]

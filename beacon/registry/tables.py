@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.tables import BaseTable
+from beacon.core.tables import NUMERIC, BaseTable, amount_column
 
 from .models import (
     AnnualFigure,
@@ -13,12 +13,6 @@ from .models import (
     Talent,
     Zone,
 )
-
-NUMERIC = {"td": {"class": "numeric"}, "th": {"class": "numeric"}}
-
-
-def amount_column(verbose_name, accessor=None):
-    return tables.Column(verbose_name=verbose_name, accessor=accessor, attrs=NUMERIC)
 
 
 class ZoneTable(BaseTable):

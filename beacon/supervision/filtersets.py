@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.filtersets import BaseFilterSet, code_filter
-from beacon.registry.filtersets import park_filter
+from beacon.core.filtersets import BaseFilterSet, code_filter, park_filter
 
 from .models import (
     KeyProject,

@@ -1,7 +1,6 @@
 import django_tables2 as tables
 
-from beacon.core.tables import BaseTable
-from beacon.registry.tables import NUMERIC
+from beacon.core.tables import NUMERIC, BaseTable
 
 from .models import (
     KeyProject,

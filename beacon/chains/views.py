@@ -15,7 +15,7 @@ from beacon.analytics import chains as engine
 from beacon.analytics.conditions import RuleError
 from beacon.core import gate
 from beacon.core.permissions import can, restrict
-from beacon.core.versions import VersionDownloadView
+from beacon.core.versions import VersionedObjectView
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
 from beacon.promotion.choices import ORDER, Stage
@@ -44,10 +44,6 @@ def label(name: dict) -> str:
     if get_language() == "en":
         return name.get("en") or name.get("zh") or ""
     return name.get("zh") or name.get("en") or ""
-
-
-class ChainDownloadView(VersionDownloadView):
-    model = Chain
 
 
 def link_table(chain: Chain, coverage: dict) -> list[dict]:
@@ -93,7 +89,7 @@ def graph(rows: list[dict]) -> dict:
     return {"nodes": nodes, "edges": edges}
 
 
-class ChainView(generic.ObjectView):
+class ChainView(VersionedObjectView):
     model = Chain
 
     def get_extra_context(self, chain):
@@ -114,8 +110,7 @@ class ChainView(generic.ObjectView):
                 (SEGMENT_LABELS[segment], output)
                 for segment, output in coverage["output_by_segment"].items()
             ],
-            "versions": chain.versions.select_related("created_by"),
-            "current": chain.current,
+            **super().get_extra_context(chain),
             "target_lists": target_lists[:10],
             "can_target": can(user, TargetList, "add"),
         }
@@ -360,7 +355,7 @@ CHAIN = views_for(
     filtersets.ChainFilterSet,
     tables.ChainTable,
     forms.ChainForm,
-    pages=("list", "add", "detail", "edit", "delete", "history"),
+    pages=("list", "add", "detail", "edit", "delete", "history", "download"),
     detail=ChainView,
 )
 TARGET_LIST = views_for(

@@ -19,7 +19,7 @@ from beacon.analytics.conditions import RuleError
 
 from .downloads import attachment
 from .models import Recorded, user_field
-from .views.generic import ObjectPermissionMixin
+from .views.generic import ObjectPermissionMixin, ObjectView
 
 MAX_RULE_FILE_BYTES = 200_000
 
@@ -112,6 +112,16 @@ class RuleFileFormMixin(forms.Form):
             self.user,
             self.cleaned_data.get("comment", ""),
         )
+
+
+class VersionedObjectView(ObjectView):
+    """A rule file's page: its latest version and the list of every version."""
+
+    fallback_template = "core/versioned_object.html"
+
+    def get_extra_context(self, owner) -> dict:
+        versions = owner.versions.select_related("created_by")
+        return {"current": versions.first(), "versions": versions}
 
 
 class VersionDownloadView(ObjectPermissionMixin, View):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from beacon.core.changelog import acting_as, bulk_create_logged, bulk_link_logged
 from beacon.core.models import ScopeGrant, User
+from beacon.core.versions import save_version
 from beacon.promotion.choices import ORDER, ActivityKind, ClaimStatus, LeadSource, Stage
 from beacon.promotion.claims import normalise_name
 from beacon.promotion.models import (
@@ -103,9 +104,8 @@ def build_demo_promotion(size: str = "small", seed: int = SEED, today: dt.date |
             )
         for code, text in ENTRY_RULES.items():
             if code in parks:
-                ParkEntryRule.objects.create(
-                    park=parks[code], conditions=f"conditions:\n{_indent(text)}", note="入园门槛"
-                )
+                rule = ParkEntryRule.objects.create(park=parks[code], note="入园门槛")
+                save_version(rule, f"conditions:\n{_indent(text)}", admin)
         for year in range(today.year - 2, today.year + 1):
             PromotionTarget.objects.create(year=year, signed_investment=Decimal(30e9))
             for team in teams.values():

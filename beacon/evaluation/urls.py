@@ -8,7 +8,6 @@ app_name = "evaluation"
 
 urlpatterns = [
     *model_urls("schemes", "scheme", views.SCHEME),
-    path("schemes/<int:pk>/download/", views.SchemeDownloadView.as_view(), name="scheme_download"),
     *model_urls("runs", "evaluationrun", views.RUN),
     path("runs/<int:pk>/official/", views.RunOfficialView.as_view(), name="evaluationrun_official"),
     path(

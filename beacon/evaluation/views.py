@@ -14,7 +14,7 @@ from django.views import View
 from beacon.analytics.conditions import RuleError
 from beacon.core.downloads import attachment, table_attachment
 from beacon.core.permissions import can, restrict
-from beacon.core.versions import VersionDownloadView
+from beacon.core.versions import VersionedObjectView
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
 from beacon.registry.models import Park
@@ -30,12 +30,11 @@ SCATTER_POINTS = 20_000  # more points than this draw as a blur; the sample keep
 # -- schemes -------------------------------------------------------------------------------
 
 
-class SchemeView(generic.ObjectView):
+class SchemeView(VersionedObjectView):
     model = Scheme
 
     def get_extra_context(self, obj):
         user = self.request.user
-        versions = obj.versions.select_related("created_by")
         runs = restrict(obj.runs.all(), user).select_related("version")
         official = {r.year: r for r in runs if r.official}
         # Trends across years: the official run of each year, else the latest one.
@@ -45,8 +44,7 @@ class SchemeView(generic.ObjectView):
                 by_year[run.year] = run
         trend = trend_data([by_year[y] for y in sorted(by_year)])
         return {
-            "current": versions.first(),
-            "versions": versions,
+            **super().get_extra_context(obj),
             "runs": runs[:50],
             "trend": trend,
             "can_run": can(user, EvaluationRun, "add"),
@@ -81,10 +79,6 @@ def trend_data(runs: list[EvaluationRun]) -> dict:
         "tax_per_mu": [t for t, _v in per_mu],
         "value_added_per_mu": [v for _t, v in per_mu],
     }
-
-
-class SchemeDownloadView(VersionDownloadView):
-    model = Scheme
 
 
 def enterprise_panel(enterprise, user):
@@ -359,7 +353,7 @@ SCHEME = views_for(
     filtersets.SchemeFilterSet,
     tables.SchemeTable,
     forms.SchemeForm,
-    pages=("list", "add", "detail", "edit", "delete", "history"),
+    pages=("list", "add", "detail", "edit", "delete", "history", "download"),
     detail=SchemeView,
 )
 RUN = views_for(

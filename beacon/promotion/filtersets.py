@@ -69,7 +69,7 @@ class StageChangeFilterSet(BaseFilterSet):
 
 
 class ParkEntryRuleFilterSet(BaseFilterSet):
-    search_fields = ("park__name", "park__code", "conditions", "note")
+    search_fields = ("park__name", "park__code", "note")
 
     class Meta:
         model = ParkEntryRule

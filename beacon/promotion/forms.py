@@ -3,11 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.forms import CodeChoiceField, CodeListField, StyledModelForm
+from beacon.core.versions import RuleFileFormMixin
 from beacon.registry.models import IndustryClass
 
 from .choices import ClaimStatus, Stage
 from .claims import flag_claims, rival_claims
 from .models import Activity, Lead, ParkEntryRule, PromotionTarget, Team
+from .rules import parse_entry_rule
 from .services import open_lead
 
 
@@ -171,11 +173,15 @@ class MoveForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
-class ParkEntryRuleForm(StyledModelForm):
+class ParkEntryRuleForm(RuleFileFormMixin, StyledModelForm):
+    """A park's entry thresholds; saving a changed file saves the next version."""
+
     class Meta:
         model = ParkEntryRule
-        fields = ["park", "conditions", "note"]
-        widgets = {"conditions": forms.Textarea(attrs={"rows": 8, "class": "font-monospace"})}
+        fields = ["park", "note"]
+
+    def check_text(self, text):
+        parse_entry_rule(text)
 
 
 class PromotionTargetForm(StyledModelForm):

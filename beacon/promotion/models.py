@@ -1,22 +1,20 @@
 """Investment promotion (招商引资): teams, activities, leads and their dated stages, park
 entry rules and the year's targets."""
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from beacon.analytics.conditions import RuleError
 from beacon.core.choices import ScopeKind
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded, user_field
 from beacon.core.querysets import RestrictedQuerySet
 from beacon.core.validators import validate_uscc, validate_year
+from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Enterprise, IndustryClass, Park, amount_field
 
 from .choices import ORDER, ActivityKind, ClaimStatus, LeadSource, Stage
-from .rules import parse_entry_rule
 
 
 class Team(BilingualNameMixin, BeaconModel):
@@ -284,18 +282,13 @@ class LeadDocument(BeaconModel):
         return reverse("promotion:leaddocument", args=[self.pk])
 
 
-class ParkEntryRule(BeaconModel):
-    """A park's entry thresholds, in the evaluation schemes' condition language, checked
-    against a lead's project when routing it."""
+class ParkEntryRule(VersionedMixin, BeaconModel):
+    """A park's entry thresholds (入园门槛), a rule file in the evaluation schemes' condition
+    language kept as numbered versions; the latest is checked against a lead's project when
+    routing it."""
 
     park = models.OneToOneField(
         Park, verbose_name=_("park"), related_name="entry_rule", on_delete=models.CASCADE
-    )
-    conditions = models.TextField(
-        _("conditions (YAML)"),
-        help_text=_(
-            'conditions: then a list, e.g.  - {field: investment_per_mu, op: ">=", value: 3000000}'
-        ),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -312,11 +305,37 @@ class ParkEntryRule(BeaconModel):
     def get_absolute_url(self):
         return reverse("promotion:parkentryrule", args=[self.pk])
 
-    def clean(self):
-        try:
-            parse_entry_rule(self.conditions)
-        except RuleError as e:
-            raise ValidationError({"conditions": str(e)}) from e
+    @property
+    def conditions(self) -> str:
+        """The rule file in force: the latest version's text."""
+        current = self.current
+        return "" if current is None else current.text
+
+
+class ParkEntryRuleVersion(RuleFileVersion):
+    """One saved text of a park's entry rule file; never changed."""
+
+    rule = models.ForeignKey(
+        ParkEntryRule,
+        verbose_name=_("park entry rule"),
+        related_name="versions",
+        on_delete=models.CASCADE,
+    )
+
+    class Meta:
+        ordering = ["rule", "-number"]
+        verbose_name = _("park entry rule version")
+        verbose_name_plural = _("park entry rule versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "number"],
+                name="promotion_parkentryruleversion_number",
+                violation_error_message=_("This rule already has a version with this number."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rule} v{self.number}"
 
 
 class PromotionTarget(BeaconModel):

@@ -499,12 +499,14 @@ STAGE_CHANGE = views_for(
     related=("lead", "moved_by"),
     pages=("list", "import", "template"),
 )
+# A park's entry thresholds are a rule file, kept as versions like schemes and chains.
 PARK_ENTRY_RULE = views_for(
     ParkEntryRule,
     filtersets.ParkEntryRuleFilterSet,
     tables.ParkEntryRuleTable,
     forms.ParkEntryRuleForm,
     related=("park",),
+    pages=("list", "add", "detail", "edit", "delete", "history", "download"),
 )
 PROMOTION_TARGET = views_for(
     PromotionTarget,

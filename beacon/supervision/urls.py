@@ -21,9 +21,4 @@ urlpatterns = [
     *model_urls("issues", "projectissue", views.PROJECT_ISSUE),
     *model_urls("league-tables", "leaguetable", views.LEAGUE_TABLE),
     *model_urls("rules", "statusrules", views.STATUS_RULES),
-    path(
-        "rules/<int:pk>/download/",
-        views.StatusRulesDownloadView.as_view(),
-        name="statusrules_download",
-    ),
 ]

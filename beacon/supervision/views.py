@@ -14,7 +14,6 @@ from django.views import View
 
 from beacon.core.downloads import attachment
 from beacon.core.permissions import can, restrict
-from beacon.core.versions import VersionDownloadView
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
 from beacon.promotion.models import Lead
@@ -206,20 +205,6 @@ class LeagueTableExportView(generic.ObjectPermissionMixin, View):
         )
 
 
-class StatusRulesView(generic.ObjectView):
-    model = StatusRules
-
-    def get_extra_context(self, rules):
-        return {
-            "current": rules.current,
-            "versions": rules.versions.select_related("created_by"),
-        }
-
-
-class StatusRulesDownloadView(VersionDownloadView):
-    model = StatusRules
-
-
 # Key projects and their reports are filed in the application, one by one: no imports.
 WITHOUT_IMPORT = ("list", "add", "detail", "edit", "delete", "history")
 
@@ -268,6 +253,5 @@ STATUS_RULES = views_for(
     filtersets.StatusRulesFilterSet,
     tables.StatusRulesTable,
     forms.StatusRulesForm,
-    pages=WITHOUT_IMPORT,
-    detail=StatusRulesView,
+    pages=(*WITHOUT_IMPORT, "download"),
 )

@@ -144,6 +144,8 @@ class ObjectView(ObjectPermissionMixin, View):
     """One object's page, with the panels other apps add to it."""
 
     template_name = None
+    # what a model without a template of its own shows
+    fallback_template = "core/object.html"
 
     def get_object(self, pk, action="view"):
         return get_object_or_404(self.restricted(action), pk=pk)
@@ -165,7 +167,7 @@ class ObjectView(ObjectPermissionMixin, View):
             **self.get_extra_context(obj),
         }
         template = self.template_name or f"{opts.app_label}/{opts.model_name}.html"
-        return render(request, [template, "core/object.html"], context)
+        return render(request, [template, self.fallback_template], context)
 
 
 def object_fields(obj) -> list[tuple[str, object]]:
@@ -371,8 +373,11 @@ ROUTES = {
     "edit": ("<int:pk>/edit/", "_edit"),
     "delete": ("<int:pk>/delete/", "_delete"),
     "history": ("<int:pk>/history/", "_history"),
+    # a rule file's versions (beacon.core.versions)
+    "download": ("<int:pk>/download/", "_download"),
 }
-EVERY_PAGE = tuple(ROUTES)
+# The pages of a model, unless it names its own; a rule file adds its download.
+EVERY_PAGE = tuple(page for page in ROUTES if page != "download")
 
 
 def views_for(
@@ -397,6 +402,11 @@ def views_for(
         "delete": (ObjectDeleteView, {}),
         "history": (ObjectHistoryView, {}),
     }
+    from ..versions import VersionDownloadView, VersionedObjectView
+
+    if "download" in pages:
+        generic["detail"] = (VersionedObjectView, {})
+        generic["download"] = (VersionDownloadView, {})
     made = {}
     for page in pages:
         if page in views:

@@ -1,15 +1,18 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from beacon.analytics.conditions import RuleError
 from beacon.core.api.serializers import ScopedModelSerializer, SlugRelatedField
+from beacon.core.versions import save_version
 from beacon.registry.models import IndustryClass, Park
 
 from ..choices import Stage
 from ..claims import flag_claims, rival_claims
 from ..forms import LEAD_FIELDS
 from ..models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
+from ..rules import parse_entry_rule
 from ..services import open_lead
 
 BASE = ("id", "url", "created", "updated")
@@ -162,20 +165,39 @@ class StageChangeSerializer(ScopedModelSerializer):
 
 
 class ParkEntryRuleSerializer(ScopedModelSerializer):
+    """A park's entry rule; ``conditions`` is the rule file in force, and writing a changed
+    one saves its next version."""
+
     park = code_field(Park)
+    conditions = serializers.CharField(
+        help_text=gettext_lazy(
+            'conditions: then a list, e.g.  - {field: investment_per_mu, op: ">=", value: 3000000}'
+        )
+    )
 
     class Meta:
         model = ParkEntryRule
         fields = (*BASE, "park", "conditions", "note")
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        saved = {} if self.instance is None else {"conditions": self.instance.conditions}
+    def validate_conditions(self, text):
         try:
-            ParkEntryRule(**{**saved, **attrs}).clean()
-        except DjangoValidationError as e:
-            raise serializers.ValidationError(e.message_dict) from e
-        return attrs
+            parse_entry_rule(text)
+        except RuleError as e:
+            raise serializers.ValidationError(str(e)) from e
+        return text
+
+    def create(self, validated):
+        text = validated.pop("conditions")
+        rule = super().create(validated)
+        save_version(rule, text, self.context["request"].user)
+        return rule
+
+    def update(self, instance, validated):
+        text = validated.pop("conditions", None)
+        rule = super().update(instance, validated)
+        if text is not None:
+            save_version(rule, text, self.context["request"].user)
+        return rule
 
 
 class PromotionTargetSerializer(ScopedModelSerializer):

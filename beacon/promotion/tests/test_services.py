@@ -10,6 +10,7 @@ from django.test import Client
 
 from beacon.analytics.pipeline_cli import main as pipeline_cli
 from beacon.core.models import ChangeLogEntry
+from beacon.core.versions import save_version
 from beacon.promotion.choices import ClaimStatus, Stage
 from beacon.promotion.claims import normalise_name, rival_claims, rival_claims_many
 from beacon.promotion.models import Lead, ParkEntryRule, StageChange
@@ -210,8 +211,10 @@ def test_routing_ranks_parks_with_their_reasons(promo, zone):
     ParcelFactory(park=p1, area_mu=Decimal(60))
     ParcelFactory(park=p1, area_mu=Decimal(50))
     ParcelFactory(park=p2, area_mu=Decimal(150))
-    ParkEntryRule.objects.create(
-        park=p2, conditions='conditions:\n  - {field: investment_per_mu, op: ">=", value: 6000000}'
+    save_version(
+        ParkEntryRule.objects.create(park=p2),
+        'conditions:\n  - {field: investment_per_mu, op: ">=", value: 6000000}',
+        None,
     )
     fits = route(lead)
     # the conftest zone's own parcels are 45.5 mu, available

@@ -305,3 +305,55 @@ def test_the_figures_page_gives_days_between_any_two_stages(promo, client_for, u
         reverse("promotion:figures"), {"pair_from": "contacted", "pair_to": "negotiating"}
     )
     assert len(page.context["figures"]["cycle_days"]) == 9
+
+
+RULE = 'conditions:\n  - {field: investment_per_mu, op: ">=", value: 3000000}\n'
+
+
+def test_a_parks_entry_rule_is_a_versioned_rule_file(promo, client_for, users, zone):
+    """Saved in the form or through the API, each changed file is the next version, checked
+    with its line; routing follows the latest; every version can be downloaded."""
+    from django.utils.html import escape
+
+    from beacon.promotion.models import ParkEntryRule
+
+    officer = client_for("park_officer")
+    add = reverse("promotion:parkentryrule_add")
+    wrong = officer.post(add, {"park": zone["p1"].pk, "text": "conditions:\n  - {field: rent}"})
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors["text"] == [
+        "line 2, field rent: op must be one of ==, !=, <, <=, >, >=, in, not in"
+    ]
+    assert officer.post(add, {"park": zone["p1"].pk, "text": RULE}).status_code == 302
+    rule = ParkEntryRule.objects.get(park=zone["p1"])
+    assert (rule.current.number, rule.conditions, rule.current.created_by) == (
+        1,
+        RULE,
+        users["park_officer"],
+    )
+    page = officer.get(rule.get_absolute_url())
+    assert escape(RULE.splitlines()[1]) in page.content.decode()
+    stricter = RULE.replace("3000000", "4000000")
+    edit = reverse("promotion:parkentryrule_edit", args=[rule.pk])
+    assert officer.post(edit, {"park": zone["p1"].pk, "text": stricter}).status_code == 302
+    assert [v.number for v in rule.versions.all()] == [2, 1]
+    download = reverse("promotion:parkentryrule_download", args=[rule.pk])
+    first = officer.get(download, {"version": 1})
+    assert (first.content.decode(), first["Content-Disposition"]) == (
+        RULE,
+        f'attachment; filename="{rule.pk}-v1.yaml"',
+    )
+    assert officer.get(download).content.decode() == stricter
+
+    client = api(users, "zone_admin")
+    url = f"/api/v1/promotion/entry-rules/{rule.pk}/"
+    assert client.get(url).json()["conditions"] == stricter
+    bad = client.patch(url, {"conditions": "conditions: []"}, content_type="application/json")
+    assert (bad.status_code, list(bad.json())) == (400, ["conditions"])
+    ok = client.patch(url, {"conditions": RULE}, content_type="application/json")
+    # the API trims the text, as it trims every text field
+    assert (ok.status_code, ok.json()["conditions"]) == (200, RULE.strip())
+    assert [v.number for v in rule.versions.all()] == [3, 2, 1]
+    # a note alone changes no version
+    client.patch(url, {"note": "2025 起"}, content_type="application/json")
+    assert rule.versions.count() == 3

@@ -8,8 +8,8 @@ from beacon.registry.models import IndustryClass
 
 from .choices import ClaimStatus, Stage
 from .claims import flag_claims, rival_claims
+from .entry_rules import parse_entry_rule
 from .models import Activity, Lead, ParkEntryRule, PromotionTarget, Team
-from .rules import parse_entry_rule
 from .services import open_lead
 
 

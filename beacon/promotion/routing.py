@@ -14,8 +14,8 @@ from beacon.analytics.conditions import RuleError
 from beacon.registry.choices import ParcelStatus
 from beacon.registry.models import Park
 
+from .entry_rules import ROUTING_FIELDS, parse_entry_rule
 from .models import Lead, ParkEntryRule
-from .rules import ROUTING_FIELDS, parse_entry_rule
 
 
 def lead_figures(lead: Lead) -> dict:

@@ -19,7 +19,7 @@ from beacon.promotion.models import Lead
 
 from .choices import DEFAULT_MILESTONES
 from .models import KeyProject, LeagueTable, Milestone, ProgressReport, StatusRules
-from .rulefiles import shipped_rules_text
+from .shipped_rules import shipped_rules_text
 
 # The earliest day a status is computed for: escalation looks back two month-ends.
 FIRST_DAY = dt.date(1900, 1, 1)

@@ -10,9 +10,9 @@ from beacon.registry.models import IndustryClass, Park
 
 from ..choices import Stage
 from ..claims import flag_claims, rival_claims
+from ..entry_rules import parse_entry_rule
 from ..forms import LEAD_FIELDS
 from ..models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
-from ..rules import parse_entry_rule
 from ..services import open_lead
 
 BASE = ("id", "url", "created", "updated")

@@ -11,7 +11,7 @@ def default_rules_in_force(apps, schema_editor):
     """The shipped rules, in the zone's language, as version 1 of the set in force; and the
     park officers' right to read them."""
     from beacon.core.roles import add_app_rules
-    from beacon.supervision.rulefiles import shipped_rules_text
+    from beacon.supervision.shipped_rules import shipped_rules_text
 
     StatusRules = apps.get_model("supervision", "StatusRules")
     rules, _ = StatusRules.objects.get_or_create(

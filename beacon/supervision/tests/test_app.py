@@ -20,7 +20,7 @@ from beacon.supervision.models import (
     ProgressReport,
     StatusRules,
 )
-from beacon.supervision.rulefiles import shipped_rules_text
+from beacon.supervision.shipped_rules import shipped_rules_text
 from beacon.supervision.tests.conftest import AS_OF
 
 

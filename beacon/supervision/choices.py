@@ -11,6 +11,14 @@ class ProjectCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ProjectStatus(models.TextChoices):
+    """A key project's status from its schedule variance, worst first."""
+
+    RED = "red", _("red")
+    AMBER = "amber", _("amber")
+    GREEN = "green", _("green")
+
+
 class IssueKind(models.TextChoices):
     LAND = "land", _("Land")
     PERMITS = "permits", _("Permits")

@@ -14,23 +14,23 @@ from django.utils.translation import gettext as _
 from beacon.core.permissions import restrict
 from beacon.core.tabular import write_xlsx
 
+from .choices import ProjectStatus
 from .models import KeyProject, ProgressReport, ProjectIssue
 
 STATUS_COLOURS = {"red": "D63939", "amber": "F59F00", "green": "2FB344"}
 
 
 def status_label(status: str) -> str:
-    return {"red": _("red"), "amber": _("amber"), "green": _("green")}.get(status, status)
+    return str(ProjectStatus(status).label) if status in ProjectStatus.values else status
 
 
-def supervision_list(user, as_of: dt.date, result: dict) -> list[dict]:
-    """One row per project of ``result`` (``services.project_status``): the project, its
-    investment completed to date, status, lag and reasons, and its open issues, worst
-    status first."""
-    projects = {
-        p.code: p
-        for p in restrict(KeyProject.objects.all(), user).select_related("park", "officer")
-    }
+def supervision_list(user, as_of: dt.date, result: dict, projects=None) -> list[dict]:
+    """One row per project of ``result`` (``services.project_status`` over ``projects``, by
+    default every one the user may see): the project, its investment completed to date,
+    status, lag and reasons, and its open issues, worst status first."""
+    if projects is None:
+        projects = restrict(KeyProject.objects.all(), user)
+    projects = {p.code: p for p in projects.select_related("park", "officer")}
     month = f"{as_of:%Y-%m}"
     completed = {}
     for code, amount in (
@@ -52,7 +52,7 @@ def supervision_list(user, as_of: dt.date, result: dict) -> list[dict]:
         issues.setdefault(code, []).append(
             {"description": description, "owner": owner, "due": due, "overdue": due < as_of}
         )
-    severity = {"red": 0, "amber": 1, "green": 2}
+    severity = {status: i for i, status in enumerate(ProjectStatus.values)}
     rows = []
     for row in result["projects"]:
         project = projects.get(row["project_id"])

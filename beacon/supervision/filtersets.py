@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.core.filtersets import BaseFilterSet, code_filter, park_filter
 
+from .choices import ProjectStatus
 from .models import (
     KeyProject,
     LeagueTable,
@@ -24,6 +25,26 @@ class KeyProjectFilterSet(BaseFilterSet):
     class Meta:
         model = KeyProject
         fields = ["category"]
+
+
+class SupervisionListFilterSet(KeyProjectFilterSet):
+    """The supervision list's filters: the projects' own (park, category, search) narrow the
+    projects whose status is computed; the day and the status are of the computed rows."""
+
+    as_of = django_filters.DateFilter(label=_("As of"), method="computed")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ProjectStatus.choices, method="computed"
+    )
+    escalated = django_filters.BooleanFilter(label=_("Escalated"), method="computed")
+
+    def computed(self, queryset, name, value):
+        return queryset  # applied to the rows once their status is computed
+
+    def keep(self, row: dict) -> bool:
+        data = self.form.cleaned_data
+        if data.get("status") and row["status"] != data["status"]:
+            return False
+        return data.get("escalated") is None or row["escalate"] == data["escalated"]
 
 
 class MilestoneFilterSet(BaseFilterSet):

@@ -176,12 +176,12 @@ def check_rules_text(text: str) -> engine.RuleSet:
     return rules
 
 
-def project_status(user, as_of: dt.date, rules: str | None = None) -> dict:
-    """The status of the key projects ``user`` may see, and their parks' league table, by
-    ``rules`` (a rule file's text) or the rules in force."""
+def project_status(user, as_of: dt.date, rules: str | None = None, projects=None) -> dict:
+    """The status of the key projects ``user`` may see (of ``projects``, where given), and
+    their parks' league table, by ``rules`` (a rule file's text) or the rules in force."""
     if rules is None:
         rules = rules_in_force()[1]
-    projects = restrict(KeyProject.objects.all(), user)
+    projects = restrict(KeyProject.objects.all() if projects is None else projects, user)
     project_frame, milestones, reports, plan = frames(projects)
     return engine.status(
         project_frame, milestones, reports, as_of, rules, plan if plan.height else None

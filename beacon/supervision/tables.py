@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from beacon.core.tables import NUMERIC, BaseTable
 
@@ -61,3 +62,37 @@ class StatusRulesTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = StatusRules
         fields = ("code", "name", "in_force", "updated")
+
+
+SMALL = {"td": {"class": "small"}}
+
+
+class SupervisionListTable(BaseTable):
+    """The supervision list's rows (computed, worst status first, so not re-sorted)."""
+
+    project = tables.TemplateColumn(
+        verbose_name=_("Project"),
+        template_code='<a href="{{ value.get_absolute_url }}">{{ value.name }}</a>'
+        '<div class="small text-secondary">{{ value.code }}</div>',
+    )
+    park = tables.Column(verbose_name=_("Park"), accessor="project__park")
+    completion = tables.TemplateColumn(
+        verbose_name=_("Completed (%)"),
+        attrs=NUMERIC,
+        template_code="{% if value is not None %}{% widthratio value 1 100 %}%{% else %}—"
+        "{% endif %}",
+    )
+    lag_points = tables.Column(verbose_name=_("Lag (points)"), attrs=NUMERIC, default="—")
+    status = tables.TemplateColumn(
+        verbose_name=_("Status"), template_name="supervision/status_cell.html"
+    )
+    reasons = tables.TemplateColumn(
+        verbose_name=_("Reasons"), template_code='{{ value|join:"; " }}', attrs=SMALL
+    )
+    issues = tables.TemplateColumn(
+        verbose_name=_("Open issues"), template_name="supervision/issues_cell.html", attrs=SMALL
+    )
+
+    class Meta(BaseTable.Meta):
+        orderable = False
+        attrs = {**BaseTable.Meta.attrs, "id": "supervision-list"}

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django_tables2 import RequestConfig
 
-from beacon.core.downloads import attachment
+from beacon.core.downloads import attachment, table_attachment
 from beacon.core.permissions import can, restrict
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
@@ -81,34 +82,60 @@ def download(fmt, filename, title, subtitle, headers, cells, status_column=None)
 
 
 class SupervisionListView(generic.ObjectPermissionMixin, View):
-    """The supervision list (督办清单) as of a date: every project in scope with its status,
-    lag, reasons and open issues, worst first; ``?format=xlsx|docx`` downloads it."""
+    """The supervision list (督办清单) as of a date: the projects in scope with their status,
+    lag, reasons and open issues, worst first, filtered, a page at a time;
+    ``?format=xlsx|csv|docx`` downloads every row the filters keep."""
 
     model = KeyProject
+    per_page = 50
+    formats = (("xlsx", "XLSX"), ("csv", "CSV"), ("docx", "Word"))
 
     def get(self, request):
         self.require("view")
         day = as_of(request)
-        rows = exports.supervision_list(
-            request.user, day, services.project_status(request.user, day)
+        filterset = filtersets.SupervisionListFilterSet(
+            request.GET or None, queryset=self.restricted(), request=request
         )
-        shown = request.GET.get("status")
-        if shown in ("red", "amber", "green"):
-            rows = [r for r in rows if r["status"] == shown]
+        if filterset.is_bound and not filterset.is_valid():
+            projects, keep = KeyProject.objects.none(), None
+        else:
+            projects, keep = filterset.qs, filterset.keep if filterset.is_bound else None
+        status = services.project_status(request.user, day, projects=projects)
+        rows = exports.supervision_list(request.user, day, status, projects)
+        if keep is not None:
+            rows = [row for row in rows if keep(row)]
         fmt = request.GET.get("format")
         if fmt:
-            headers, cells = exports.list_table(rows)
-            return download(
-                fmt,
-                f"supervision-list-{day}",
-                _("Key-project supervision list"),
-                _("As of %(date)s") % {"date": day},
-                headers,
-                cells,
-                status_column=headers.index(_("Status")),
-            )
-        context = {**self.base_context(), "as_of": day, "rows": rows, "shown": shown}
+            return self.download(fmt, day, rows)
+        table = tables.SupervisionListTable(rows)
+        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        context = {
+            **self.base_context(),
+            "as_of": day,
+            "rows": list(table.page.object_list.data),
+            "table": table,
+            "filter_form": filterset.form,
+            "querystring": request.GET.urlencode(),
+            "formats": self.formats,
+        }
+        if request.headers.get("HX-Request"):
+            return render(request, "core/inc/table.html", context)
         return render(request, "supervision/list.html", context)
+
+    def download(self, fmt, day, rows):
+        headers, cells = exports.list_table(rows)
+        name = f"supervision-list-{day}"
+        if fmt == "csv":
+            return table_attachment(fmt, headers, cells, name)
+        return download(
+            fmt,
+            name,
+            _("Key-project supervision list"),
+            _("As of %(date)s") % {"date": day},
+            headers,
+            cells,
+            status_column=headers.index(_("Status")),
+        )
 
 
 class RemindersView(generic.ObjectPermissionMixin, View):

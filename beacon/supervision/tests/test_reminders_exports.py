@@ -195,3 +195,56 @@ def test_league_tables_in_word_live_and_frozen(projects, client_for):
         english(projects["K1"].park),
         english(projects["K2"].park),
     ]
+
+
+def test_the_supervision_list_filters_pages_and_exports_what_it_shows(projects, client_for, zone):
+    """Filters narrow the rows (the projects' park and search, the computed status); a page
+    holds 50; CSV, XLSX and Word hold every row the filters keep, within the user's scope."""
+    import csv
+
+    from beacon.supervision.models import KeyProject
+
+    ProgressReport.objects.create(
+        project=projects["K1"], month="2024-06", investment_completed=50_000_000
+    )
+    for n in range(60):  # more of P2's projects, red like K2: nothing reported
+        KeyProject.objects.create(
+            code=f"P2-{n:02}",
+            name=f"项目{n:02}",
+            park=zone["p2"],
+            total_investment=100_000_000,
+            start_date=dt.date(2024, 1, 1),
+            end_date=dt.date(2024, 12, 31),
+        )
+    url = reverse("supervision:list")
+    admin = client_for("zone_admin")
+
+    def codes(response):
+        return [r["project"].code for r in response.context["rows"]]
+
+    first = admin.get(url, {"as_of": AS_OF})
+    assert (first.context["table"].paginator.count, len(codes(first))) == (62, 50)
+    second = admin.get(url, {"as_of": AS_OF, "page": 2})
+    assert len(codes(second)) == 12 and codes(second)[-1] == "K1"  # green, last
+    assert codes(admin.get(url, {"as_of": AS_OF, "status": "green"})) == ["K1"]
+    assert codes(admin.get(url, {"as_of": AS_OF, "park": "P1"})) == ["K1"]
+    assert codes(admin.get(url, {"as_of": AS_OF, "search": "项目07"})) == ["P2-07"]
+    # a filter that cannot be applied shows no rows, and downloads none
+    assert codes(admin.get(url, {"as_of": AS_OF, "status": "purple"})) == []
+    partial = admin.get(url, {"as_of": AS_OF, "status": "green"}, headers={"HX-Request": "true"})
+    assert b"<html" not in partial.content and b"K1" in partial.content
+
+    red = admin.get(url, {"as_of": AS_OF, "status": "red", "format": "csv"})
+    assert red["Content-Disposition"] == 'attachment; filename="supervision-list-2024-07-15.csv"'
+    rows = list(csv.reader(io.StringIO(red.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 61 and {r[1] for r in rows[1:]} == {"K2"} | {
+        f"P2-{n:02}" for n in range(60)
+    }
+    sheet = admin.get(url, {"as_of": AS_OF, "park": "P1", "format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(sheet.content), read_only=True)
+    assert [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)] == ["K1"]
+    # a park officer's list and download keep to park P1
+    officer = client_for("park_officer")
+    assert codes(officer.get(url, {"as_of": AS_OF})) == ["K1"]
+    mine = officer.get(url, {"as_of": AS_OF, "format": "csv"})
+    assert [r[1] for r in csv.reader(io.StringIO(mine.content.decode("utf-8-sig")))][1:] == ["K1"]

@@ -89,51 +89,71 @@ def _fmt(value, digits=2) -> str:
 
 
 def scorecard_pdf(result: EvaluationResult, card: dict) -> bytes:
-    """One A4 page: the enterprise, its class and rank, then one line per indicator.
+    """One A4 page: the enterprise, its class and rank, why, then one line per indicator.
 
     Chinese text uses the PDF standard's Song typeface (STSong-Light), which every reader
     supplies, so nothing has to be embedded and the file stays small and offline.
     """
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     title = ParagraphStyle("title", fontName="STSong-Light", fontSize=15, leading=20)
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=9, leading=13)
     cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=8, leading=10)
-    run = card["run"]
-    enterprise = result.enterprise
+    run, enterprise = card["run"], result.enterprise
+    subtitle = _("%(scheme)s, %(year)s, run %(run)s%(official)s") % {
+        "scheme": run.scheme.name,
+        "year": run.year,
+        "run": run.pk,
+        "official": _(" (official)") if run.official else "",
+    }
     flow = [
         Paragraph(f"{enterprise.name}", title),
-        Paragraph(
-            _("%(scheme)s, %(year)s, run %(run)s%(official)s")
-            % {
-                "scheme": run.scheme.name,
-                "year": run.year,
-                "run": run.pk,
-                "official": _(" (official)") if run.official else "",
-            },
-            body,
-        ),
+        Paragraph(subtitle, body),
         Paragraph(f"USCC {enterprise.uscc}, {_('Park')}: {result.park}", body),
         Spacer(1, 4 * mm),
+        Paragraph(_headline(result, run), title),
+        Spacer(1, 3 * mm),
+        *(Paragraph(line, body) for line in _why(result)),
+        Spacer(1, 3 * mm),
+        _indicator_table(result, card, cell),
+        Spacer(1, 4 * mm),
+        *(Paragraph(line, body) for line in _classes_by_year(card)),
     ]
-    if result.rated:
-        headline = _("Class %(cls)s, score %(score)s, rank %(rank)s of %(n)s") % {
-            "cls": result.final_class,
-            "score": _fmt(result.score),
-            "rank": result.rank,
-            "n": run.rated,
-        }
-    else:
-        headline = _("Not rated: %(reason)s") % {"reason": result.not_rated_reason}
-    flow += [Paragraph(headline, title), Spacer(1, 3 * mm)]
+    out = io.BytesIO()
+    margin = 15 * mm
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=f"{enterprise.uscc} {run.year}",
+    )
+    doc.build(flow)
+    return out.getvalue()
+
+
+def _headline(result: EvaluationResult, run) -> str:
+    if not result.rated:
+        return _("Not rated: %(reason)s") % {"reason": result.not_rated_reason}
+    return _("Class %(cls)s, score %(score)s, rank %(rank)s of %(n)s") % {
+        "cls": result.final_class,
+        "score": _fmt(result.score),
+        "rank": result.rank,
+        "n": run.rated,
+    }
+
+
+def _why(result: EvaluationResult) -> list[str]:
+    """The class change, the veto and the adjustments, as lines."""
     why = []
     if result.class_changed:
         why.append(
@@ -147,7 +167,15 @@ def scorecard_pdf(result: EvaluationResult, card: dict) -> bytes:
             _("Adjustment %(points)s: %(reason)s")
             % {"points": _fmt(adjustment["points"], 1), "reason": adjustment["reason"]}
         )
-    flow += [Paragraph(line, body) for line in why]
+    return why
+
+
+def _indicator_table(result: EvaluationResult, card: dict, cell):
+    """One line per indicator, then the adjustments and the score."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     header = [
         _("Indicator"),
         _("Weight"),
@@ -189,29 +217,13 @@ def scorecard_pdf(result: EvaluationResult, card: dict) -> bytes:
             ]
         )
     )
-    flow += [Spacer(1, 3 * mm), table, Spacer(1, 4 * mm)]
+    return table
+
+
+def _classes_by_year(card: dict) -> list[str]:
+    """The official classes of the years before, when there are some."""
     history = [m for m in card["history"] if m["result"].run.official or m["current"]]
-    if len(history) > 1:
-        flow.append(
-            Paragraph(
-                _("Classes by year: %(years)s")
-                % {
-                    "years": ", ".join(
-                        f"{m['result'].run.year} {m['result'].final_class or '—'}" for m in history
-                    )
-                },
-                body,
-            )
-        )
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{enterprise.uscc} {run.year}",
-    )
-    doc.build(flow)
-    return out.getvalue()
+    if len(history) < 2:
+        return []
+    years = ", ".join(f"{m['result'].run.year} {m['result'].final_class or '—'}" for m in history)
+    return [_("Classes by year: %(years)s") % {"years": years}]

@@ -16,7 +16,7 @@ from beacon.promotion.claims import normalise_name, rival_claims, rival_claims_m
 from beacon.promotion.models import Lead, ParkEntryRule, StageChange
 from beacon.promotion.routing import route
 from beacon.promotion.services import StageError, decide_claim, move
-from beacon.promotion.views import history_frames
+from beacon.promotion.views.figures import history_frames
 from beacon.registry.models import Enterprise, IndustryClass
 from beacon.registry.tests.factories import ParcelFactory
 

@@ -37,9 +37,10 @@ def production_problems() -> list[str]:
 
 
 def serve(host: str, port: int, threads: int, stdout) -> None:
+    from django.core.wsgi import get_wsgi_application
     from waitress import serve as waitress_serve
 
-    from beacon.wsgi import application
+    application = get_wsgi_application()
 
     stdout.write(f"Beacon at http://{host}:{port}/ (data: {settings.BEACON_HOME})")
     stdout.flush()

@@ -1,14 +1,14 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.tables import BaseTable
+from beacon.core.tables import BaseTable, version_column
 
 from .models import Chain, TargetList
 
 
 class ChainTable(BaseTable):
     name = tables.Column(linkify=True)
-    version = tables.Column(verbose_name=_("version"), accessor="current__number", orderable=False)
+    version = version_column()
 
     class Meta(BaseTable.Meta):
         model = Chain

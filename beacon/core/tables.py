@@ -14,6 +14,11 @@ def amount_column(verbose_name, accessor=None):
     return tables.Column(verbose_name=verbose_name, accessor=accessor, attrs=NUMERIC)
 
 
+def version_column():
+    """A rule file's latest version number (annotated by its list, not read per row)."""
+    return tables.Column(verbose_name=_("version"), accessor="latest_version", orderable=False)
+
+
 class BaseTable(tables.Table):
     """Every list table: linked first column, Tabler styling, sortable headers."""
 

@@ -3,14 +3,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from beacon.core.tables import NUMERIC, BaseTable
+from beacon.core.tables import NUMERIC, BaseTable, version_column
 
 from .models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme
 
 
 class SchemeTable(BaseTable):
     code = tables.Column(linkify=True)
-    version = tables.Column(verbose_name=_("version"), accessor="current__number", orderable=False)
+    version = version_column()
 
     class Meta(BaseTable.Meta):
         model = Scheme

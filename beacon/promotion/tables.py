@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.tables import NUMERIC, BaseTable, amount_column
+from beacon.core.tables import NUMERIC, BaseTable, amount_column, version_column
 
 from .models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
 
@@ -47,10 +47,11 @@ class LeadTable(BaseTable):
 
 class ParkEntryRuleTable(BaseTable):
     park = tables.Column(linkify=lambda record: record.get_absolute_url())
+    version = version_column()
 
     class Meta(BaseTable.Meta):
         model = ParkEntryRule
-        fields = ("park", "note", "updated")
+        fields = ("park", "note", "version", "updated")
 
 
 class PromotionTargetTable(BaseTable):

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.tables import NUMERIC, BaseTable
+from beacon.core.tables import NUMERIC, BaseTable, version_column
 
 from .models import (
     KeyProject,
@@ -58,10 +58,11 @@ class LeagueTableTable(BaseTable):
 
 class StatusRulesTable(BaseTable):
     code = tables.Column(linkify=True)
+    version = version_column()
 
     class Meta(BaseTable.Meta):
         model = StatusRules
-        fields = ("code", "name", "in_force", "updated")
+        fields = ("code", "name", "in_force", "version", "updated")
 
 
 SMALL = {"td": {"class": "small"}}

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import ProtectedError, Q
+from django.db.models import Max, ProtectedError, Q
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -353,12 +353,14 @@ class TemplateDownloadView(ObjectPermissionMixin, View):
 
 
 class RelatedListView(ObjectListView):
-    """A list that reads the objects its table links to in the same query, not one per row."""
+    """A list that reads what its table shows of other rows (the objects it links to, a
+    rule file's latest version) in the same query, not one per row."""
 
     related: tuple[str, ...] = ()
+    annotations: dict = {}
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        queryset = super().get_queryset().annotate(**self.annotations)
         # select_related() without names would follow every foreign key.
         return queryset.select_related(*self.related) if self.related else queryset
 
@@ -407,6 +409,7 @@ def views_for(
     if "download" in pages:
         generic["detail"] = (VersionedObjectView, {})
         generic["download"] = (VersionDownloadView, {})
+        generic["list"][1]["annotations"] = {"latest_version": Max("versions__number")}
     made = {}
     for page in pages:
         if page in views:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
+from typing import IO, cast, overload
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
@@ -22,7 +23,11 @@ CONTENT_TYPES = {
 TABLE_FORMATS = ("csv", "xlsx")
 
 
-def attachment(content, filename: str) -> HttpResponse:
+@overload
+def attachment(content: bytes | str, filename: str) -> HttpResponse: ...
+@overload
+def attachment(content: IO[bytes], filename: str) -> FileResponse: ...
+def attachment(content, filename: str) -> HttpResponse | FileResponse:
     """``content`` (bytes, text, or an open file, which is streamed) to save as ``filename``."""
     if hasattr(content, "read"):
         return FileResponse(content, as_attachment=True, filename=filename)
@@ -30,7 +35,8 @@ def attachment(content, filename: str) -> HttpResponse:
     response = HttpResponse(
         content, content_type=CONTENT_TYPES.get(suffix, "application/octet-stream")
     )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # str: Django returns None only when there is neither an attachment nor a file name
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, filename))
     return response
 
 

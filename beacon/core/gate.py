@@ -99,7 +99,7 @@ def _as(user):
 def outside_scope(user, action, objects: Iterable[models.Model]) -> list[models.Model]:
     """The saved ``objects`` that ``user`` may not ``action``: one query per model and
     action for every 5,000 objects."""
-    groups: dict[tuple[type, str], list[models.Model]] = {}
+    groups: dict[tuple[type[models.Model], str], list[models.Model]] = {}
     for obj in objects:
         name = action(obj) if callable(action) else action
         groups.setdefault((type(obj), name), []).append(obj)
@@ -109,7 +109,7 @@ def outside_scope(user, action, objects: Iterable[models.Model]) -> list[models.
             chunk = group[start : start + CHECK_CHUNK]
             allowed = set(
                 permissions.restrict(
-                    model.objects.filter(pk__in=[o.pk for o in chunk]), user, name
+                    model._default_manager.filter(pk__in=[o.pk for o in chunk]), user, name
                 ).values_list("pk", flat=True)
             )
             outside += [o for o in chunk if o.pk not in allowed]

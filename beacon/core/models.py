@@ -236,7 +236,9 @@ class ChangeLogEntry(AbstractLogEntry):
     """One recorded change: who, when, from where, the object, its fields before and after,
     and the parent whose history shows it (an enterprise for its figures). Append-only."""
 
-    parent_type = models.ForeignKey(
+    # Typed by hand: auditlog's AbstractLogEntry has no type information, so the Django
+    # plugin does not read this class as a model.
+    parent_type: "models.ForeignKey[ContentType | None, ContentType | None]" = models.ForeignKey(
         ContentType,
         verbose_name=_("parent type"),
         related_name="+",
@@ -244,7 +246,9 @@ class ChangeLogEntry(AbstractLogEntry):
         null=True,
         blank=True,
     )
-    parent_id = models.BigIntegerField(_("parent id"), null=True, blank=True)
+    parent_id: "models.BigIntegerField[int | None, int | None]" = models.BigIntegerField(
+        _("parent id"), null=True, blank=True
+    )
 
     objects = ChangeLogManager()
 

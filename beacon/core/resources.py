@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -230,11 +231,13 @@ class Resource:
 
     def _m2m_codes(self, col: Column, pks: list) -> dict:
         field = self.model._meta.get_field(col.field_name)
+        assert isinstance(field, models.ManyToManyField)  # an "m2m" column's field
         through = field.remote_field.through
+        assert through is not None  # set (auto-created if need be) once the apps are loaded
         source = field.m2m_field_name()
         target = field.m2m_reverse_field_name()
         codes: dict = {}
-        pairs = through.objects.filter(**{f"{source}__in": pks}).values_list(
+        pairs = through._default_manager.filter(**{f"{source}__in": pks}).values_list(
             f"{source}_id", f"{target}__{col.lookup}"
         )
         for pk, code in pairs:
@@ -247,8 +250,9 @@ class Resource:
     # -- import ------------------------------------------------------------------------
     def lookup_map(self, col: Column, user) -> dict[str, models.Model]:
         """Related objects by their key, restricted to what the user may see."""
-        related = self.model._meta.get_field(col.field_name).related_model
-        qs = related.objects.all()
+        # a relation's model, resolved once the apps are loaded (not "self" or a label)
+        related = cast(type[models.Model], self.model._meta.get_field(col.field_name).related_model)
+        qs = related._default_manager.all()
         if user is not None:
             qs = permissions.restrict(qs, user, "view")
         return {str(getattr(o, col.lookup)).upper(): o for o in qs}
@@ -262,7 +266,9 @@ class Resource:
         for start in range(0, len(keys), 2000):
             chunk = keys[start : start + 2000]
             filters = {f"{f}__in": {k[i] for k in chunk} for i, f in enumerate(fields)}
-            qs = self.model.objects.filter(**filters).select_related(*fks, *self.select_related)
+            qs = self.model._default_manager.filter(**filters).select_related(
+                *fks, *self.select_related
+            )
             for obj in qs:
                 found[tuple(getattr(obj, f) for f in fields)] = obj
         return found
@@ -403,6 +409,8 @@ class Resource:
         if col.kind == "choice":
             text = parse_text(cell)
             field = self.model._meta.get_field(col.field_name)
+            # a "choice" column's field is a model field with choices
+            assert isinstance(field, models.Field) and field.choices is not None
             for value, label in field.choices:
                 if text.lower() in (str(value).lower(), str(label).lower()):
                     return value
@@ -462,7 +470,7 @@ class Resource:
             if col.name not in values or col.name in self.key or access.may_set(col.field_name):
                 continue
             if col.kind == "m2m":
-                old = (
+                old: object = (
                     set()
                     if before is None
                     else {o.pk for o in getattr(before, col.field_name).all()}
@@ -470,6 +478,7 @@ class Resource:
                 changed = old != {o.pk for o in values[col.name]}
             else:
                 field = self.model._meta.get_field(col.field_name)
+                assert isinstance(field, models.Field)  # a column's own field, not a relation's
                 old = None if before is None else getattr(before, field.attname)
                 changed = old != getattr(instance, field.attname)
             if changed:

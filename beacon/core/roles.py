@@ -1,10 +1,28 @@
 """The roles Beacon ships with. Roles are data: a deployment may edit them or add more."""
 
+from typing import Any, NotRequired, TypedDict
+
 ALL = ["view", "add", "change", "delete"]
 VIEW = ["view"]
 
+# A rule as a role stores it (JSON): "models", "actions", "scope", and optionally "where"
+# and "fields" (beacon.core.permissions reads them).
+Rule = dict[str, Any]
 
-def rule(models: list[str], actions: list[str], scope: str) -> dict:
+
+class RoleSpec(TypedDict):
+    """A shipped role: the fields of ``core.Role`` it is created with."""
+
+    code: str
+    name: str
+    name_en: str
+    description: str
+    privileged: NotRequired[bool]
+    staff: NotRequired[bool]
+    rules: list[Rule]
+
+
+def rule(models: list[str], actions: list[str], scope: str) -> Rule:
     return {"models": models, "actions": actions, "scope": scope}
 
 
@@ -17,7 +35,7 @@ REGISTRY_PARK_SCOPED = [
 ]
 PUBLIC_REFERENCE = ["registry.zone", "registry.park", "registry.industryclass"]
 
-DEFAULT_ROLES = [
+DEFAULT_ROLES: list[RoleSpec] = [
     {
         "code": "zone_admin",
         "name": "管委会管理员",

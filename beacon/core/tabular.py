@@ -36,15 +36,15 @@ def _is_blank(row: Sequence) -> bool:
 
 
 def _clean(rows: Iterable[Sequence]) -> Sheet:
-    rows = [list(r) for r in rows]
-    while rows and _is_blank(rows[0]):
-        rows.pop(0)
-    if not rows:
+    table = [list(r) for r in rows]
+    while table and _is_blank(table[0]):
+        table.pop(0)
+    if not table:
         raise SpreadsheetError(_("The file is empty."))
-    headers = ["" if h is None else str(h).strip() for h in rows[0]]
+    headers = ["" if h is None else str(h).strip() for h in table[0]]
     while headers and not headers[-1]:
         headers.pop()
-    body = [r[: len(headers)] + [None] * (len(headers) - len(r)) for r in rows[1:]]
+    body = [r[: len(headers)] + [None] * (len(headers) - len(r)) for r in table[1:]]
     while body and _is_blank(body[-1]):
         body.pop()
     return Sheet(headers, body)
@@ -79,7 +79,7 @@ def _read_xlsx(data: bytes) -> Sheet:
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        rows: list[list] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception:  # calamine raises its own error types for every kind of broken file
         raise SpreadsheetError(_("The spreadsheet cannot be read.")) from None
     # calamine gives "" for empty cells and floats for whole numbers typed in Excel

@@ -11,6 +11,7 @@ import gettext
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -47,6 +48,8 @@ def require_gettext():
 
 def read_po(path: Path) -> list[dict]:
     """The entries of a .po file: msgctxt, msgid, msgid_plural, msgstr forms, flags."""
+    entry: dict[str, Any] | None
+    keyword: str | tuple[str, int] | None  # ("msgstr", form) after a msgstr line
     entries, entry, keyword = [], None, None
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = line.strip()
@@ -79,6 +82,7 @@ def read_po(path: Path) -> list[dict]:
         if isinstance(keyword, tuple):
             entry["msgstr"][keyword[1]] += value
         else:
+            assert keyword is not None  # a continued string follows its keyword's line
             entry[keyword] += value
     return entries
 

@@ -42,6 +42,7 @@ def set_up(client: Client, username: str) -> tuple[TOTPDevice, list[str]]:
     done = client.post("/account/two-factor/", {"code": code_for(device)})
     assert done.status_code == 200
     codes = re.search(r'<pre id="recovery-codes">(.*?)</pre>', done.content.decode(), re.S)
+    assert codes is not None
     return TOTPDevice.objects.get(pk=device.pk), codes.group(1).split()
 
 

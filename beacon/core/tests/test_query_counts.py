@@ -62,8 +62,10 @@ def made_elsewhere(admin, candidates: Path) -> None:
     from beacon.registry.tests.factories import make_uscc
     from beacon.supervision.services import publish
 
-    chain = Chain.objects.order_by("key").first()
-    codes = sorted({code for link in chain.parsed.links for code in link.industry_classes})
+    chain = Chain.objects.order_by("key")[0]
+    parsed = chain.parsed
+    assert parsed is not None
+    codes = sorted({code for link in parsed.links for code in link.industry_classes})
     header = "uscc,name,province,city,industry_code,business_scope,registered_capital,"
     rows = [
         f"{make_uscc(880000 + i)},候选企业{i}有限公司,广东省,广州市,{codes[i % len(codes)]},"
@@ -72,7 +74,7 @@ def made_elsewhere(admin, candidates: Path) -> None:
     ]
     candidates.write_text("\n".join([header + "founded,high_tech,listed", *rows]) + "\n")
     targets = make_target_list(chain, candidates, admin, top=20)
-    to_pipeline(list(targets.targets.all()[:5]), Team.objects.first(), admin)
+    to_pipeline(list(targets.targets.all()[:5]), Team.objects.order_by("code")[0], admin)
     publish(admin, dt.date.today())
 
 

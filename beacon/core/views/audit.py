@@ -36,13 +36,13 @@ class LoginFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AccessLog
-        fields = []
+        fields: list[str] = []
 
 
 class LoginFailureFilterSet(LoginFilterSet):
     class Meta:
         model = AccessFailureLog
-        fields = []
+        fields: list[str] = []
 
 
 class ChangeLogView(ObjectListView):

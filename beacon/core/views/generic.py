@@ -6,13 +6,15 @@ permission layer: objects outside the user's scope are 404, never 403.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, ProtectedError, Q
+from django.db.models import Max, Model, ProtectedError, Q
 from django.forms import ModelChoiceField
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -26,14 +28,20 @@ from ..models import ChangeLogEntry
 from ..resources import resource_for_model
 from ..tabular import SpreadsheetError, read_sheet
 
+if TYPE_CHECKING:
+    from django_filters import FilterSet
+    from django_tables2 import Table
+
 
 class ObjectPermissionMixin(LoginRequiredMixin):
-    model = None
+    model: type[Model] | None = None
     action = "view"
+    request: HttpRequest  # set by View, which every view of these mixes in
 
     def restricted(self, action: str | None = None):
+        assert self.model is not None  # each concrete view names its model
         return permissions.restrict(
-            self.model.objects.all(), self.request.user, action or self.action
+            self.model._default_manager.all(), self.request.user, action or self.action
         )
 
     def require(self, action: str | None = None) -> None:
@@ -43,6 +51,7 @@ class ObjectPermissionMixin(LoginRequiredMixin):
 
     def base_context(self) -> dict:
         user, model = self.request.user, self.model
+        assert model is not None
         opts = model._meta
         url_base = f"{opts.app_label}:{opts.model_name}"
 
@@ -70,6 +79,7 @@ class ObjectPermissionMixin(LoginRequiredMixin):
         return resource
 
     def url(self, suffix: str, *args):
+        assert self.model is not None
         opts = self.model._meta
         return reverse(f"{opts.app_label}:{opts.model_name}{suffix}", args=args)
 
@@ -82,8 +92,8 @@ PAGES: dict[type, set[str]] = {}
 class ObjectListView(ObjectPermissionMixin, View):
     """Filter, search, sort, paginate and export a list; HTMX asks for the table alone."""
 
-    filterset_class = None
-    table_class = None
+    filterset_class: type[FilterSet] | None = None
+    table_class: type[Table] | None = None
     template_name = "core/object_list.html"
     per_page = 50
 
@@ -215,7 +225,9 @@ def history_for(obj, user):
 
 
 def _visible_under(user, model, parent) -> bool:
-    field = model._meta.get_field(changelog.recorded(model).parent)
+    how = changelog.recorded(model)
+    assert how is not None  # one of changelog.children(): recorded, under a parent
+    field = model._meta.get_field(how.parent)
     return permissions.instance_in_scope(user, model(**{field.name: parent}), "view")
 
 
@@ -271,6 +283,7 @@ def limit_form(form, access: gate.FieldAccess) -> None:
             # Fields the role may not set are left out, so their values are kept.
             del form.fields[name]
         elif isinstance(field, ModelChoiceField):
+            assert field.queryset is not None  # a model form's choice field has its queryset
             if not field.required and not access.may_see(field.queryset.model):
                 # Links the user may not see (an enterprise user's parcels) are left out of
                 # the form, so they are kept as they are instead of failing as invalid choices.

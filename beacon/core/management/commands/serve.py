@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.conf import settings
 from django.core.checks import run_checks
 from django.core.management.base import BaseCommand, CommandError
@@ -32,7 +34,8 @@ def production_problems() -> list[str]:
     )
     return [
         f"{message.msg} ({message.hint})" if message.hint else message.msg
-        for message in sorted(found, key=lambda message: message.id)
+        # str: every production check gives its messages an id
+        for message in sorted(found, key=lambda message: cast(str, message.id))
     ]
 
 

@@ -19,25 +19,11 @@ from beacon.analytics.scheme import parse_scheme
 from beacon.core import gate
 from beacon.core.changelog import bulk_create_logged
 from beacon.core.permissions import restrict
-from beacon.registry.models import AnnualFigure, Park
+from beacon.registry.models import FIGURE_MEASURES, AnnualFigure, Park
 
 from .choices import FlagKind
 from .models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme, SchemeVersion
 
-MEASURES = (
-    "revenue",
-    "industrial_output",
-    "value_added",
-    "tax",
-    "employees",
-    "rd_expense",
-    "energy_tce",
-    "electricity_kwh",
-    "emissions_t",
-    "land_mu",
-    "floor_area_m2",
-    "exports",
-)
 ENTERPRISE_FLAGS = ("above_scale", "high_tech", "srdi", "little_giant", "chain_master")
 # Every column a registry run's frame has, so the fields a scheme may name.
 FRAME_COLUMNS = (
@@ -48,7 +34,7 @@ FRAME_COLUMNS = (
     "industry_section",
     "years_operating",
     *ENTERPRISE_FLAGS,
-    *MEASURES,
+    *FIGURE_MEASURES,
     *FlagKind.values,
 )
 
@@ -88,13 +74,13 @@ def registry_frame(year: int, user) -> pl.DataFrame:
         "enterprise__industry__section",
         "enterprise__founded",
         *(f"enterprise__{flag}" for flag in ENTERPRISE_FLAGS),
-        *MEASURES,
+        *FIGURE_MEASURES,
     )
     rows = list(figures)
     head = ["enterprise_id", "uscc", "name", "park", "industry_code", "industry_section", "founded"]
-    columns = [*head, *ENTERPRISE_FLAGS, *MEASURES]
+    columns = [*head, *ENTERPRISE_FLAGS, *FIGURE_MEASURES]
     data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
-    for name in MEASURES:
+    for name in FIGURE_MEASURES:
         data[name] = [None if v is None else float(v) for v in data[name]]
     data["years_operating"] = [None if d is None else year - d.year for d in data.pop("founded")]
     flagged: dict[str, set[int]] = {kind: set() for kind in FlagKind.values}
@@ -108,7 +94,7 @@ def registry_frame(year: int, user) -> pl.DataFrame:
     schema = {
         "enterprise_id": pl.Int64,
         "years_operating": pl.Int64,
-        **{name: pl.Float64 for name in MEASURES},
+        **{name: pl.Float64 for name in FIGURE_MEASURES},
         **{name: pl.Boolean for name in (*ENTERPRISE_FLAGS, *FlagKind.values)},
     }
     return pl.DataFrame(data, schema_overrides=schema, strict=False).select(
@@ -174,7 +160,7 @@ def _results(run, parsed: ParsedScheme, frame: pl.DataFrame, evaluation):
     park_ids = dict(Park.objects.values_list("code", "pk"))
     keys = [i.key for i in parsed.indicators]
     value_columns = [c for k in keys for c in (k, f"{k}_points")]
-    used = sorted(({"land_mu", "tax", "value_added"} | parsed.fields()) & set(MEASURES))
+    used = sorted(({"land_mu", "tax", "value_added"} | parsed.fields()) & set(FIGURE_MEASURES))
     applied = adjustments_applied(parsed, frame)
     inputs = {
         uscc: dict(zip(used, values, strict=True))

@@ -26,6 +26,24 @@ class TeamForm(StyledModelForm):
         fields = ["code", "name", "name_en", "industries", "regions", "description"]
 
 
+# What a user fills in for an activity, in the form and through the API alike.
+ACTIVITY_FIELDS = [
+    "team",
+    "kind",
+    "title",
+    "date",
+    "end_date",
+    "place",
+    "participants",
+    "companies_met",
+    "leads",
+    "notes",
+    "follow_up",
+    "follow_up_due",
+    "follow_up_done",
+]
+
+
 class ActivityForm(StyledModelForm):
     leads = CodeListField(
         Lead.objects.all(),
@@ -36,21 +54,7 @@ class ActivityForm(StyledModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "team",
-            "kind",
-            "title",
-            "date",
-            "end_date",
-            "place",
-            "participants",
-            "companies_met",
-            "leads",
-            "notes",
-            "follow_up",
-            "follow_up_due",
-            "follow_up_done",
-        ]
+        fields = ACTIVITY_FIELDS
 
 
 # What a user fills in for a lead, in the form and through the API alike.

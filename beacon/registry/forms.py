@@ -4,6 +4,7 @@ from beacon.core.forms import CodeChoiceField, CodeListField, StyledModelForm, e
 
 from .choices import ClassificationLevel
 from .models import (
+    FIGURE_MEASURES,
     AnnualFigure,
     Enterprise,
     IndustryClass,
@@ -96,18 +97,7 @@ class AnnualFigureForm(StyledModelForm):
         fields = [
             "enterprise",
             "year",
-            "revenue",
-            "industrial_output",
-            "value_added",
-            "tax",
-            "employees",
-            "rd_expense",
-            "energy_tce",
-            "electricity_kwh",
-            "emissions_t",
-            "land_mu",
-            "floor_area_m2",
-            "exports",
+            *FIGURE_MEASURES,
         ]
 
 

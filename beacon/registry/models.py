@@ -205,6 +205,23 @@ class Enterprise(BilingualNameMixin, BeaconModel):
         return reverse("registry:enterprise", args=[self.pk])
 
 
+# An annual figure's measures, as its columns are named everywhere (forms, API, evaluation).
+FIGURE_MEASURES = (
+    "revenue",
+    "industrial_output",
+    "value_added",
+    "tax",
+    "employees",
+    "rd_expense",
+    "energy_tce",
+    "electricity_kwh",
+    "emissions_t",
+    "land_mu",
+    "floor_area_m2",
+    "exports",
+)
+
+
 class AnnualFigure(BeaconModel):
     """An enterprise's figures for one year (yuan unless the field says otherwise)."""
 

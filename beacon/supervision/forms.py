@@ -13,6 +13,22 @@ def project_field():
     return CodeChoiceField(KeyProject.objects.all(), "code", label=_("key project (code)"))
 
 
+# What a user fills in for a key project, in the form and through the API alike.
+KEY_PROJECT_FIELDS = [
+    "code",
+    "name",
+    "lead",
+    "park",
+    "category",
+    "responsible_unit",
+    "officer",
+    "total_investment",
+    "start_date",
+    "end_date",
+    "monthly_plan",
+]
+
+
 class KeyProjectForm(StyledModelForm):
     """A new project starts with the default milestones, planned evenly between its start
     and end dates, to be re-planned. Started from a signed lead (``?lead=ID``), it takes the
@@ -20,19 +36,7 @@ class KeyProjectForm(StyledModelForm):
 
     class Meta:
         model = KeyProject
-        fields = [
-            "code",
-            "name",
-            "lead",
-            "park",
-            "category",
-            "responsible_unit",
-            "officer",
-            "total_investment",
-            "start_date",
-            "end_date",
-            "monthly_plan",
-        ]
+        fields = KEY_PROJECT_FIELDS
 
     def __init__(self, *args, initial=None, **kwargs):
         initial = dict(initial or {})

@@ -1,28 +1,16 @@
 from rest_framework import serializers
 
-from beacon.core.api.serializers import ScopedModelSerializer
+from beacon.core.api.serializers import RuleFileSerializer, ScopedModelSerializer
 
 from ..models import Chain, Target, TargetList
 
 BASE = ("id", "url", "created", "updated")
 
 
-class ChainSerializer(ScopedModelSerializer):
-    version = serializers.SerializerMethodField()
-    text = serializers.SerializerMethodField()
-
+class ChainSerializer(RuleFileSerializer, ScopedModelSerializer):
     class Meta:
         model = Chain
         fields = (*BASE, "key", "name", "name_en", "description", "version", "text")
-
-    def get_version(self, obj) -> int | None:
-        current = obj.current
-        return current.number if current else None
-
-    def get_text(self, obj) -> str | None:
-        """The YAML of the latest version."""
-        current = obj.current
-        return current.text if current else None
 
 
 class TargetListSerializer(ScopedModelSerializer):

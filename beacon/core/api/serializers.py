@@ -49,6 +49,22 @@ class JSONField(serializers.JSONField):
         self.validators = [validate_storable_text, *self.validators]
 
 
+class RuleFileSerializer(serializers.Serializer):
+    """A rule file's latest version, read in the API (a scheme, a chain, status rules)."""
+
+    version = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+
+    def get_version(self, obj) -> int | None:
+        current = obj.current
+        return current.number if current else None
+
+    def get_text(self, obj) -> str | None:
+        """The YAML of the latest version."""
+        current = obj.current
+        return current.text if current else None
+
+
 WRITE_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change"}
 
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from beacon.core.api.serializers import ScopedModelSerializer, SlugRelatedField
+from beacon.core.api.serializers import RuleFileSerializer, ScopedModelSerializer, SlugRelatedField
 from beacon.registry.models import Enterprise
 
 from ..models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme
@@ -8,22 +8,10 @@ from ..models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme
 BASE = ("id", "url", "created", "updated")
 
 
-class SchemeSerializer(ScopedModelSerializer):
-    version = serializers.SerializerMethodField()
-    text = serializers.SerializerMethodField()
-
+class SchemeSerializer(RuleFileSerializer, ScopedModelSerializer):
     class Meta:
         model = Scheme
         fields = (*BASE, "code", "name", "description", "version", "text")
-
-    def get_version(self, obj) -> int | None:
-        current = obj.current
-        return current.number if current else None
-
-    def get_text(self, obj) -> str | None:
-        """The YAML of the latest version."""
-        current = obj.current
-        return current.text if current else None
 
 
 class EvaluationRunSerializer(ScopedModelSerializer):

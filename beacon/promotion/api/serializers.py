@@ -11,7 +11,7 @@ from beacon.registry.models import IndustryClass, Park
 from ..choices import Stage
 from ..claims import flag_claims, rival_claims
 from ..entry_rules import parse_entry_rule
-from ..forms import LEAD_FIELDS
+from ..forms import ACTIVITY_FIELDS, LEAD_FIELDS
 from ..models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
 from ..services import open_lead
 
@@ -52,22 +52,7 @@ class ActivitySerializer(ScopedModelSerializer):
 
     class Meta:
         model = Activity
-        fields = (
-            *BASE,
-            "team",
-            "kind",
-            "title",
-            "date",
-            "end_date",
-            "place",
-            "participants",
-            "companies_met",
-            "leads",
-            "notes",
-            "follow_up",
-            "follow_up_due",
-            "follow_up_done",
-        )
+        fields = (*BASE, *ACTIVITY_FIELDS)
 
 
 class LeadSerializer(ScopedModelSerializer):

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from beacon.core.api.serializers import ScopedModelSerializer, SlugRelatedField
 
 from ..models import (
+    FIGURE_MEASURES,
     AnnualFigure,
     Enterprise,
     IndustryClass,
@@ -112,18 +113,7 @@ class AnnualFigureSerializer(ScopedModelSerializer):
             *BASE,
             "uscc",
             "year",
-            "revenue",
-            "industrial_output",
-            "value_added",
-            "tax",
-            "employees",
-            "rd_expense",
-            "energy_tce",
-            "electricity_kwh",
-            "emissions_t",
-            "land_mu",
-            "floor_area_m2",
-            "exports",
+            *FIGURE_MEASURES,
         )
 
 

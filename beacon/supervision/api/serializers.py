@@ -5,11 +5,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from beacon.core import permissions
-from beacon.core.api.serializers import JSONField, ScopedModelSerializer, SlugRelatedField
+from beacon.core.api.serializers import (
+    JSONField,
+    RuleFileSerializer,
+    ScopedModelSerializer,
+    SlugRelatedField,
+)
 from beacon.core.models import User
 from beacon.promotion.models import Lead
 from beacon.registry.models import Park
 
+from ..forms import KEY_PROJECT_FIELDS
 from ..models import (
     MAX_AMOUNT,
     KeyProject,
@@ -68,20 +74,7 @@ class KeyProjectSerializer(ScopedModelSerializer):
 
     class Meta:
         model = KeyProject
-        fields = (
-            *BASE,
-            "code",
-            "name",
-            "lead",
-            "park",
-            "category",
-            "responsible_unit",
-            "officer",
-            "total_investment",
-            "start_date",
-            "end_date",
-            "monthly_plan",
-        )
+        fields = (*BASE, *KEY_PROJECT_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,23 +179,11 @@ class LeagueTableSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-class StatusRulesSerializer(ScopedModelSerializer):
-    version = serializers.SerializerMethodField()
-    text = serializers.SerializerMethodField()
-
+class StatusRulesSerializer(RuleFileSerializer, ScopedModelSerializer):
     class Meta:
         model = StatusRules
         fields = (*BASE, "code", "name", "description", "in_force", "version", "text")
         read_only_fields = fields
-
-    def get_version(self, obj) -> int | None:
-        current = obj.current
-        return current.number if current else None
-
-    def get_text(self, obj) -> str | None:
-        """The YAML of the latest version."""
-        current = obj.current
-        return current.text if current else None
 
 
 class StatusQuerySerializer(serializers.Serializer):

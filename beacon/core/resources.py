@@ -121,6 +121,21 @@ class Column:
         return self.attr or self.name
 
 
+# The enterprise, by its code, and the year a row of annual data is about (figures, facts).
+ENTERPRISE_YEAR = (
+    Column(
+        "uscc",
+        ("统一社会信用代码", "信用代码"),
+        kind="fk",
+        attr="enterprise",
+        lookup="uscc",
+        required=True,
+        example="91440600MA4WXXKB3L",
+    ),
+    Column("year", ("年度", "年份"), kind="int", required=True, example=2024),
+)
+
+
 @dataclass
 class RowProblem:
     row: int

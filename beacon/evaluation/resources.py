@@ -1,6 +1,6 @@
 """The evaluation's import/export tables. Column names are public: scripts rely on them."""
 
-from beacon.core.resources import Column, Resource, register
+from beacon.core.resources import ENTERPRISE_YEAR, Column, Resource, register
 
 from .models import AnnualFlag, EvaluationResult, EvaluationRun
 
@@ -12,16 +12,7 @@ class AnnualFlagResource(Resource):
     key = ("uscc", "year", "flag")
     select_related = ("enterprise",)
     columns = (
-        Column(
-            "uscc",
-            ("统一社会信用代码", "信用代码"),
-            kind="fk",
-            attr="enterprise",
-            lookup="uscc",
-            required=True,
-            example="91440600MA4WXXKB3L",
-        ),
-        Column("year", ("年度", "年份"), kind="int", required=True, example=2024),
+        *ENTERPRISE_YEAR,
         Column("flag", ("事项", "类型"), kind="choice", required=True, example="safety_incident"),
         Column("source", ("来源", "来源部门"), example="应急管理局"),
         Column("note", ("说明", "备注"), example=""),

@@ -1,6 +1,6 @@
 """The registry's import/export tables. Column names are public: scripts rely on them."""
 
-from beacon.core.resources import Column, Resource, register
+from beacon.core.resources import ENTERPRISE_YEAR, Column, Resource, register
 
 from .models import (
     AnnualFigure,
@@ -176,16 +176,7 @@ class AnnualFigureResource(Resource):
     key = ("uscc", "year")
     select_related = ("enterprise",)
     columns = (
-        Column(
-            "uscc",
-            ("统一社会信用代码", "信用代码"),
-            kind="fk",
-            attr="enterprise",
-            lookup="uscc",
-            required=True,
-            example="91440600MA4WXXKB3L",
-        ),
-        Column("year", ("年度", "年份"), kind="int", required=True, example=2024),
+        *ENTERPRISE_YEAR,
         *(
             Column(
                 name,

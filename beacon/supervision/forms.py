@@ -80,20 +80,24 @@ class ProgressReportForm(StyledModelForm):
         widgets = {"month": forms.TextInput(attrs={"placeholder": "2024-05"})}
 
 
+# What a user fills in for a project's issue, in the form and through the API alike.
+ISSUE_FIELDS = [
+    "project",
+    "kind",
+    "description",
+    "owner_unit",
+    "due_date",
+    "resolution",
+    "resolved_on",
+]
+
+
 class ProjectIssueForm(StyledModelForm):
     project = project_field()
 
     class Meta:
         model = ProjectIssue
-        fields = [
-            "project",
-            "kind",
-            "description",
-            "owner_unit",
-            "due_date",
-            "resolution",
-            "resolved_on",
-        ]
+        fields = ISSUE_FIELDS
 
 
 class StatusRulesForm(RuleFileFormMixin, StyledModelForm):

@@ -15,7 +15,7 @@ from beacon.core.models import User
 from beacon.promotion.models import Lead
 from beacon.registry.models import Park
 
-from ..forms import KEY_PROJECT_FIELDS
+from ..forms import ISSUE_FIELDS, KEY_PROJECT_FIELDS
 from ..models import (
     MAX_AMOUNT,
     KeyProject,
@@ -142,16 +142,7 @@ class ProjectIssueSerializer(ScopedModelSerializer):
 
     class Meta:
         model = ProjectIssue
-        fields = (
-            *BASE,
-            "project",
-            "kind",
-            "description",
-            "owner_unit",
-            "due_date",
-            "resolution",
-            "resolved_on",
-        )
+        fields = (*BASE, *ISSUE_FIELDS)
 
 
 class LeagueTableSerializer(ScopedModelSerializer):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from beacon.analytics.chains import InputError
 from beacon.analytics.conditions import RuleError
-from beacon.core.models import User
+from beacon.core.commandline import acting_user
 from beacon.core.versions import save_version
 from beacon.promotion.models import Team
 
@@ -53,11 +53,7 @@ class Command(BaseCommand):
             made = load_templates()
             self.stdout.write(f"{len(made)} chains added: {', '.join(c.key for c in made) or '-'}")
             return
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(f"unknown user {options['user']!r}")
+        user = acting_user(options["user"])
         team = Team.objects.filter(code=options["to_pipeline"]).first()
         if team is None:
             raise CommandError(f"unknown team {options['to_pipeline']!r}")

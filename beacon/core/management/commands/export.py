@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from beacon.core.models import User
+from beacon.core.commandline import acting_user
 from beacon.core.permissions import restrict
 from beacon.core.resources import get_resource, resource_kinds
 from beacon.core.tabular import write_table
@@ -21,12 +21,7 @@ class Command(BaseCommand):
         resource = get_resource(kind)
         queryset = resource.model.objects.all()
         if user:
-            actor = (
-                User.objects.filter(username=user, is_active=True).select_related("role").first()
-            )
-            if actor is None:
-                raise CommandError(f"unknown user {user!r}")
-            queryset = restrict(queryset, actor, "view")
+            queryset = restrict(queryset, acting_user(user), "view")
         count = queryset.count()
         out.write_bytes(write_table(format, resource.headers, resource.export_rows(queryset), kind))
         self.stdout.write(f"{count} rows written to {out}")

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from beacon.core.changelog import acting_as
-from beacon.core.models import User
+from beacon.core.commandline import acting_user
 from beacon.core.resources import get_resource, resource_kinds
 from beacon.core.tabular import SpreadsheetError, read_sheet
 
@@ -26,13 +26,7 @@ class Command(BaseCommand):
     # The CLI speaks English whatever LANGUAGE_CODE is: scripts parse its messages.
     @no_translations
     def handle(self, *args, kind, file, dry_run, user, **options):
-        actor = None
-        if user:
-            actor = (
-                User.objects.filter(username=user, is_active=True).select_related("role").first()
-            )
-            if actor is None:
-                raise CommandError(f"unknown user {user!r}")
+        actor = acting_user(user)
         try:
             data = file.read_bytes()
         except OSError as e:

@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from beacon.core.models import ApiToken, User
+from beacon.core.commandline import acting_user
+from beacon.core.models import ApiToken
 
 
 class Command(BaseCommand):
@@ -15,9 +16,7 @@ class Command(BaseCommand):
         create.add_argument("--description", default="")
 
     def handle(self, *args, verb, username, description="", **options):
-        try:
-            user = User.objects.get(username=username, is_active=True)
-        except User.DoesNotExist:
-            raise CommandError(f"unknown user {username!r}") from None
+        user = acting_user(username)
+        assert user is not None  # the username is a required argument
         _token, key = ApiToken.issue(user, description)
         self.stdout.write(key)

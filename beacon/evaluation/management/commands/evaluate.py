@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from beacon.analytics.conditions import RuleError
 from beacon.core import gate
-from beacon.core.models import User
+from beacon.core.commandline import acting_user
 
 from ...models import Scheme
 from ...services import mark_official, run_evaluation
@@ -38,13 +38,7 @@ class Command(BaseCommand):
             chosen = found.versions.filter(number=scheme_version).first()
             if chosen is None:
                 raise CommandError(f"scheme {found.code} has no version {scheme_version}")
-        actor = None
-        if user:
-            actor = (
-                User.objects.filter(username=user, is_active=True).select_related("role").first()
-            )
-            if actor is None:
-                raise CommandError(f"unknown user {user!r}")
+        actor = acting_user(user)
         try:
             run = run_evaluation(found, year, actor, version=chosen, note=note)
             if official:

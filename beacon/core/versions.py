@@ -65,7 +65,9 @@ class RuleFileFormMixin(forms.Form):
         label=_("file (YAML)"),
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace", "spellcheck": "false"}),
+        widget=forms.Textarea(
+            attrs={"rows": 24, "class": "form-control font-monospace", "spellcheck": "false"}
+        ),
     )
     upload = forms.FileField(label=_("or upload a YAML file"), required=False)
     comment = forms.CharField(label=_("what changed"), max_length=300, required=False)

@@ -376,6 +376,8 @@ def make_candidates(path: Path, rows: int, chunk: int = 1_000_000) -> None:
 
 
 def _candidates(start: int, rows: int, seed: int):
+    """``rows`` companies numbered from ``start``. Every column draws from one seeded stream,
+    so the parts below are called in the order that keeps each seed's rows the same."""
     import numpy as np
     import polars as pl
 
@@ -383,6 +385,35 @@ def _candidates(start: int, rows: int, seed: int):
     shares = np.array([industry[0] for industry in INDUSTRIES])
     industry = rng.choice(len(INDUSTRIES), rows, p=shares / shares.sum())
     city = rng.choice(len(CITIES), rows, p=np.array(CITY_WEIGHTS) / sum(CITY_WEIGHTS))
+    scope = _business_scope(industry, rng)
+    name = _names(industry, city, rng)
+    code = _one_per_industry(industry, 2, rng)
+    capital = np.round(rng.lognormal(np.log(3_000_000), 1.6, rows), -3)
+    capital[rng.random(rows) < 0.01] = np.nan
+    founded = np.datetime64("1995-01-01") + rng.integers(0, 30 * 365, rows).astype("timedelta64[D]")
+    return pl.DataFrame(
+        {
+            "uscc": _uscc(start + np.arange(rows), np.array([c[2] for c in CITIES])[city], rng),
+            "name": name,
+            "province": np.array([c[0] for c in CITIES])[city],
+            "city": np.array([c[1] for c in CITIES])[city],
+            "industry_code": code,
+            "business_scope": scope,
+            "registered_capital": pl.Series(capital, nan_to_null=True),
+            "founded": founded,
+            "high_tech": rng.random(rows) < 0.08,
+            "listed": rng.random(rows) < 0.004,
+            "status": np.array(["存续", "在业", "开业"])[rng.integers(0, 3, rows)],
+        }
+    )
+
+
+def _business_scope(industry, rng):
+    """A business scope for each company of the given industries."""
+    import numpy as np
+    import polars as pl
+
+    rows = industry.size
     # Phrases: each industry's own, then the generic ones; every row draws 3–28 phrases, two
     # thirds from its industry's phrases, cut at 300 characters and at least 50 long.
     vocab, starts, sizes = list(GENERIC), [], []
@@ -413,7 +444,7 @@ def _candidates(start: int, rows: int, seed: int):
     )
     scope = (head + scope + tail).str.slice(0, 300)
     filler = "；".join(GENERIC[:6])
-    scope = (
+    return (
         pl.select(
             pl.when(scope.str.len_chars() < 50)
             .then(pl.concat_str([pl.lit(scope), pl.lit("；" + filler)]).str.slice(0, 300))
@@ -422,41 +453,35 @@ def _candidates(start: int, rows: int, seed: int):
         .to_series()
         .rename("business_scope")
     )
-    # Names: city (without 市), a two-character brand, an industry word and a suffix.
+
+
+def _names(industry, city, rng):
+    """Company names: city (without 市), a two-character brand, an industry word and a
+    suffix."""
+    import numpy as np
+    import polars as pl
+
+    rows = industry.size
     brand = np.array(list(BRAND))
     b1, b2 = brand[rng.integers(0, len(brand), rows)], brand[rng.integers(0, len(brand), rows)]
     short = np.array([c[1].removesuffix("市") for c in CITIES])[city]
-    words = np.array([w for ind in INDUSTRIES for w in ind[1]])
-    word_start = np.cumsum([0, *(len(ind[1]) for ind in INDUSTRIES)])[:-1]
-    word_n = np.array([len(ind[1]) for ind in INDUSTRIES])
-    word = words[word_start[industry] + (rng.random(rows) * word_n[industry]).astype(np.int64)]
+    word = _one_per_industry(industry, 1, rng)
     suffix = np.array(SUFFIXES)[rng.integers(0, len(SUFFIXES), rows)]
     suffix = np.where(
         np.char.endswith(word, "科技") & (suffix == "科技有限公司"), "有限公司", suffix
     )
-    name = pl.Series(short) + pl.Series(b1) + pl.Series(b2) + pl.Series(word) + pl.Series(suffix)
-    classes = np.array([c for ind in INDUSTRIES for c in ind[2]])
-    class_start = np.cumsum([0, *(len(ind[2]) for ind in INDUSTRIES)])[:-1]
-    class_n = np.array([len(ind[2]) for ind in INDUSTRIES])
-    code = classes[class_start[industry] + (rng.random(rows) * class_n[industry]).astype(np.int64)]
-    capital = np.round(rng.lognormal(np.log(3_000_000), 1.6, rows), -3)
-    capital[rng.random(rows) < 0.01] = np.nan
-    founded = np.datetime64("1995-01-01") + rng.integers(0, 30 * 365, rows).astype("timedelta64[D]")
-    return pl.DataFrame(
-        {
-            "uscc": _uscc(start + np.arange(rows), np.array([c[2] for c in CITIES])[city], rng),
-            "name": name,
-            "province": np.array([c[0] for c in CITIES])[city],
-            "city": np.array([c[1] for c in CITIES])[city],
-            "industry_code": code,
-            "business_scope": scope,
-            "registered_capital": pl.Series(capital, nan_to_null=True),
-            "founded": founded,
-            "high_tech": rng.random(rows) < 0.08,
-            "listed": rng.random(rows) < 0.004,
-            "status": np.array(["存续", "在业", "开业"])[rng.integers(0, 3, rows)],
-        }
-    )
+    return pl.Series(short) + pl.Series(b1) + pl.Series(b2) + pl.Series(word) + pl.Series(suffix)
+
+
+def _one_per_industry(industry, field: int, rng):
+    """For each company, one item at random of its industry's list in ``INDUSTRIES``
+    (``field`` 1: the name words, 2: the GB/T 4754 classes)."""
+    import numpy as np
+
+    items = np.array([item for ind in INDUSTRIES for item in ind[field]])
+    first = np.cumsum([0, *(len(ind[field]) for ind in INDUSTRIES)])[:-1]
+    size = np.array([len(ind[field]) for ind in INDUSTRIES])
+    return items[first[industry] + (rng.random(industry.size) * size[industry]).astype(np.int64)]
 
 
 def _uscc(number, region, rng):

@@ -31,6 +31,7 @@ import platform
 import statistics
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 from benchlib import timed, wait_for_quiet
@@ -579,7 +580,7 @@ print(duckdb.sql(f"SELECT count(*) FROM '{sys.argv[1]}' WHERE {where}").fetchall
 """
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -590,22 +591,14 @@ def main() -> None:
         "--csv", action="store_true", help="also time the command on a CSV copy of the file"
     )
     parser.add_argument("--make", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    workdir = args.workdir / str(args.rows)
-    workdir.mkdir(parents=True, exist_ok=True)
-    candidates = workdir / "candidates.parquet"
-    made = workdir / "made"  # the files are kept for the next run of the same size
-    if args.make:
-        make_candidates(candidates, args.rows)
-        make_zone(workdir, candidates)
-        made.write_text(chain_yaml())
-        return
-    # A child's peak memory counts its parent's at the time it was started (Linux keeps the
-    # larger across exec), so this process stays small: the input is made by another one,
-    # and this one never imports Polars.
+    return parser.parse_args()
+
+
+def make_input_elsewhere(workdir: Path, candidates: Path, made: Path, csv: bool) -> None:
+    """The input files, made by another process unless this size's are there already."""
     if not made.exists() or made.read_text() != chain_yaml():
         subprocess.run([sys.executable, __file__, "--make", *sys.argv[1:]], check=True)
-    if args.csv and not (workdir / "candidates.csv").exists():
+    if csv and not (workdir / "candidates.csv").exists():
         subprocess.run(
             [
                 sys.executable,
@@ -616,18 +609,10 @@ def main() -> None:
             ],
             check=True,
         )
-    facts = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, polars, duckdb; print(polars.__version__, duckdb.__version__, "
-            "polars.scan_parquet(sys.argv[1]).select(polars.len()).collect().item())",
-            str(candidates),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
+
+
+def commands(workdir: Path, candidates: Path, csv: bool) -> dict[str, list[str]]:
+    """What is timed, the yardstick first: each command line by what the table calls it."""
     first_gap = next(link for link in LINKS if LOCAL_COUNTS[link[0]] < 5)
     target = [
         sys.executable,
@@ -664,7 +649,7 @@ def main() -> None:
             str(workdir / "targets.csv"),
         ],
     }
-    if args.csv:
+    if csv:
         runs["beacon chains target, csv"] = [
             *target,
             "--candidates",
@@ -672,27 +657,71 @@ def main() -> None:
             "--out",
             str(workdir / "targets-csv.csv"),
         ]
+    return runs
+
+
+def print_facts(candidates: Path, repeat: int) -> None:
+    """The input's size and the versions, read by another process (this one imports no
+    Polars)."""
+    facts = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, polars, duckdb; print(polars.__version__, duckdb.__version__, "
+            "polars.scan_parquet(sys.argv[1]).select(polars.len()).collect().item())",
+            str(candidates),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     print(
         f"{int(facts[2]):,} candidates ({candidates.stat().st_size / 2**20:,.0f} MiB Parquet); "
         f"Python {platform.python_version()}, Polars {facts[0]}, DuckDB {facts[1]}, "
-        f"{os.cpu_count()} cores; median of {args.repeat} runs"
+        f"{os.cpu_count()} cores; median of {repeat} runs"
     )
+
+
+def time_commands(runs: dict[str, list[str]], repeat: int, quiet) -> dict[str, float]:
+    """Prints the table, a row a command; each command's median seconds."""
     print("\n| what | median s | runs s | peak memory MiB | load before runs |")
     print("|---|---|---|---|---|")
     medians = {}
     for what, command in runs.items():
-        times, peak, loads = timed(
-            command, args.repeat, lambda: wait_for_quiet(args.max_load, args.max_wait)
-        )
+        times, peak, loads = timed(command, repeat, quiet)
         medians[what] = statistics.median(times)
         each = ", ".join(f"{t:.2f}" for t in times)
         load = ", ".join(f"{x:.2f}" for x in loads)
         print(f"| {what} | {medians[what]:.2f} | {each} | {peak / 1024:,.0f} | {load} |")
-    yardstick, *rest = medians.values()
-    for what, median in list(medians.items())[1:]:
+    return medians
+
+
+def main() -> None:
+    args = parse_args()
+    workdir = args.workdir / str(args.rows)
+    workdir.mkdir(parents=True, exist_ok=True)
+    candidates = workdir / "candidates.parquet"
+    made = workdir / "made"  # the files are kept for the next run of the same size
+    if args.make:
+        make_candidates(candidates, args.rows)
+        make_zone(workdir, candidates)
+        made.write_text(chain_yaml())
+        return
+    # A child's peak memory counts its parent's at the time it was started (Linux keeps the
+    # larger across exec), so this process stays small: the input is made by another one,
+    # and this one never imports Polars.
+    make_input_elsewhere(workdir, candidates, made, args.csv)
+    runs = commands(workdir, candidates, args.csv)
+    print_facts(candidates, args.repeat)
+    medians = time_commands(
+        runs, args.repeat, partial(wait_for_quiet, args.max_load, args.max_wait)
+    )
+    yardstick = medians.pop(next(iter(runs)))
+    for what, median in medians.items():
         print(f"\n{what}: {median / yardstick:.2f} × the yardstick")
+    # The command's own summary of the gaps and their targets, from one more run.
     summary = subprocess.run(
-        [*runs["beacon chains target, parquet"]], capture_output=True, text=True, check=True
+        runs["beacon chains target, parquet"], capture_output=True, text=True, check=True
     ).stdout
     print("\n" + summary.strip())
 

@@ -66,41 +66,80 @@ def _sequences(starts, counts):
     return item, starts[item] + np.arange(item.size) - first
 
 
-def make_input(workdir: Path, n: int) -> None:
+def _day(text: str):
+    """The day number (days since 1970-01-01) of an ISO date."""
+    import numpy as np
+
+    return (np.datetime64(text) - np.datetime64("1970-01-01")).astype(np.int64)
+
+
+def _dates(days):
+    """Day numbers as a Polars date column."""
     import numpy as np
     import polars as pl
 
+    return pl.Series(days.astype(np.int32)).cast(pl.Date)
+
+
+def _month_key(days):
+    """The month keys (year * 12 + month - 1) of day numbers."""
+    import numpy as np
+
+    d = (days.astype("datetime64[D]")).astype("datetime64[M]").astype(np.int64)
+    return d + 1970 * 12
+
+
+def make_input(workdir: Path, n: int) -> None:
+    """The four input files of ``n`` projects, and their row counts (rows.json)."""
+    import numpy as np
+
     workdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED + n)
-    epoch = np.datetime64("1970-01-01")
-    day0 = (np.datetime64("2023-01-01") - epoch).astype(np.int64)
-    last_day = (np.datetime64("2027-12-31") - epoch).astype(np.int64)
-    as_of = (np.datetime64(AS_OF) - epoch).astype(np.int64)
     # Starts over 2023–2026 (most before the as-of date), spans of 1 to 4 years, ending by 2027.
-    start = day0 + rng.integers(0, 4 * 365, n)
-    end = np.minimum(start + rng.integers(365, 4 * 365, n), last_day)
+    start = _day("2023-01-01") + rng.integers(0, 4 * 365, n)
+    end = np.minimum(start + rng.integers(365, 4 * 365, n), _day("2027-12-31"))
     total = np.round(np.exp(rng.normal(np.log(3e8), 1.0, n)), -4).astype(np.int64) + 10_000_000
+    projects = _projects(start, end, total, rng)
+    pid = projects["project_id"]
+    start_key, end_key = _month_key(start), _month_key(end)
+    # One after the other: all draw from the one seeded stream, so the order keeps the rows.
+    milestones = _milestones(pid, start, end, rng)
+    reports = _reports(pid, start_key, end_key, total, rng)
+    plan = _plan(pid, start_key, end_key, total, rng)
+    frames = dict(zip(FILES, (projects, milestones, reports, plan), strict=True))
+    for name, frame in frames.items():
+        frame.write_csv(workdir / f"{name}.csv")
+    rows = {name: frame.height for name, frame in frames.items()}
+    (workdir / "rows.json").write_text(json.dumps(rows))
+
+
+def _projects(start, end, total, rng):
+    """The projects: numbered ids and names, a park each (the larger parks more often)."""
+    import numpy as np
+    import polars as pl
+
+    n = start.size
     number = pl.lit(pl.Series(np.arange(1, n + 1))).cast(pl.String)
-
-    def day(values):
-        return pl.Series(values.astype(np.int32)).cast(pl.Date)
-
-    projects = pl.DataFrame(
+    return pl.DataFrame(
         {
             "project_id": pl.select(pl.format("KP{}", number.str.zfill(7))).to_series(),
             "name": pl.select(pl.format("重点项目{}号", number)).to_series(),
             "park": rng.choice(PARKS, n, p=np.array(PARK_WEIGHTS) / sum(PARK_WEIGHTS)),
             "total_investment": total,
-            "start_date": day(start),
-            "end_date": day(end),
+            "start_date": _dates(start),
+            "end_date": _dates(end),
         }
     )
-    projects.write_csv(workdir / "projects.csv")
-    pid = projects["project_id"]
 
-    # Six milestones a project, planned along its span with a little jitter.
-    m_project = np.repeat(np.arange(n), len(MILESTONES))
-    m_index = np.tile(np.arange(len(MILESTONES)), n)
+
+def _milestones(pid, start, end, rng):
+    """Six milestones a project, planned along its span with a little jitter."""
+    import numpy as np
+    import polars as pl
+
+    as_of = _day(AS_OF)
+    m_project = np.repeat(np.arange(start.size), len(MILESTONES))
+    m_index = np.tile(np.arange(len(MILESTONES)), start.size)
     span = (end - start)[m_project]
     planned = start[m_project] + (np.take(MILESTONE_AT, m_index) * span).astype(np.int64)
     planned = np.clip(planned + rng.integers(-10, 11, planned.size), start[m_project], None)
@@ -116,22 +155,23 @@ def make_input(workdir: Path, n: int) -> None:
         {
             "project_id": pid.gather(m_project),
             "milestone": pl.Series(MILESTONES).gather(m_index),
-            "planned_date": day(planned),
-            "actual_date": day(np.where(met, actual, 0)),
+            "planned_date": _dates(planned),
+            "actual_date": _dates(np.where(met, actual, 0)),
         }
     )
-    milestones = milestones.with_columns(
+    return milestones.with_columns(
         pl.when(pl.Series(met)).then(pl.col("actual_date")).alias("actual_date")
     )
-    milestones.write_csv(workdir / "milestones.csv")
 
-    # Monthly cumulative reports from the start month to the as-of month: 2% never report,
-    # 8% stop one to three months early; a quarter of the projects run at half to 80% pace.
-    def key_of(days):
-        d = (days.astype("datetime64[D]")).astype("datetime64[M]").astype(np.int64)
-        return d + 1970 * 12
 
-    start_key, end_key, as_of_key = key_of(start), key_of(end), key_of(np.array([as_of]))[0]
+def _reports(pid, start_key, end_key, total, rng):
+    """Monthly cumulative reports from the start month to the as-of month: 2% never report,
+    8% stop one to three months early; a quarter of the projects run at half to 80% pace."""
+    import numpy as np
+    import polars as pl
+
+    n = start_key.size
+    as_of_key = _month_key(np.array([_day(AS_OF)]))[0]
     stop = as_of_key - np.where(rng.random(n) < 0.08, rng.integers(1, 4, n), 0)
     counts = np.clip(stop - start_key + 1, 0, None) * (rng.random(n) >= 0.02)
     r_project, r_key = _sequences(start_key, counts)
@@ -141,22 +181,26 @@ def make_input(workdir: Path, n: int) -> None:
         r_project
     ]
     done = np.clip(month_end * pace[r_project], 0.0, 1.0)
-    reports = pl.DataFrame(
+    return pl.DataFrame(
         {
             "project_id": pid.gather(r_project),
             "month": pl.select(_month_text(pl.lit(pl.Series(r_key)))).to_series(),
             "investment_completed": np.round(done * total[r_project], -2).astype(np.int64),
         }
     )
-    reports.write_csv(workdir / "reports.csv")
 
-    # A monthly plan (investment planned in each month) for 20% of the projects.
-    chosen = np.flatnonzero(rng.random(n) < PLAN_SHARE)
+
+def _plan(pid, start_key, end_key, total, rng):
+    """A monthly plan (investment planned in each month) for 20% of the projects."""
+    import numpy as np
+    import polars as pl
+
+    chosen = np.flatnonzero(rng.random(start_key.size) < PLAN_SHARE)
     months = end_key[chosen] - start_key[chosen] + 1
     p_item, p_key = _sequences(start_key[chosen], months)
     weight = rng.uniform(0.5, 1.5, p_item.size)
     sums = np.bincount(p_item, weight, chosen.size)
-    plan = pl.DataFrame(
+    return pl.DataFrame(
         {
             "project_id": pid.gather(chosen[p_item]),
             "month": pl.select(_month_text(pl.lit(pl.Series(p_key)))).to_series(),
@@ -165,10 +209,6 @@ def make_input(workdir: Path, n: int) -> None:
             ).astype(np.int64),
         }
     )
-    plan.write_csv(workdir / "plan.csv")
-    frames = (projects, milestones, reports, plan)
-    rows = {name: frame.height for name, frame in zip(FILES, frames, strict=True)}
-    (workdir / "rows.json").write_text(json.dumps(rows))
 
 
 # Run in a fresh Python: read the files with the command's reader, then time the function

@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from benchlib import timed, wait_for_quiet
@@ -249,7 +250,7 @@ print(json.dumps(t))
 """
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, nargs="+", default=[20_000, 300_000])
     parser.add_argument("--repeat", type=int, default=3)
@@ -257,25 +258,24 @@ def main() -> None:
     parser.add_argument("--max-load", type=float, default=1.5)
     parser.add_argument("--max-wait", type=float, default=600, help="seconds, per run")
     parser.add_argument("--make", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.make:
-        for n in args.projects:
-            make_input(args.workdir / str(n), n)
-        return
-    # A child's peak memory counts its parent's at the time it was started (Linux keeps the
-    # larger across exec), so this process stays small: the input is made by another one,
-    # and this one never imports Polars.
-    missing = [n for n in args.projects if not (args.workdir / str(n) / "rows.json").exists()]
+    return parser.parse_args()
+
+
+def make_input_elsewhere(workdir: Path, sizes: list[int]) -> None:
+    """The input of each size not made yet, made by another process."""
+    missing = [n for n in sizes if not (workdir / str(n) / "rows.json").exists()]
     if missing:
         start = time.perf_counter()
         made = [str(n) for n in missing]
         subprocess.run(
-            [sys.executable, __file__, "--make", "--workdir", str(args.workdir), "--projects"]
-            + made,
+            [sys.executable, __file__, "--make", "--workdir", str(workdir), "--projects"] + made,
             check=True,
         )
         print(f"(input made in {time.perf_counter() - start:.0f} s)\n")
-    beacon = shutil.which("beacon", path=str(Path(sys.executable).parent)) or "beacon"
+
+
+def print_machine(repeat: int) -> None:
+    """The facts line: the as-of date, the CPU and the versions."""
     polars = subprocess.run(
         [sys.executable, "-c", "import polars; print(polars.__version__)"],
         check=True,
@@ -292,61 +292,94 @@ def main() -> None:
     )
     print(
         f"as of {AS_OF}; {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-        f"Polars {polars}; median of {args.repeat} runs"
+        f"Polars {polars}; median of {repeat} runs"
     )
-    print("\n| projects | input rows | what | median s | runs s | peak memory MiB | load before |")
-    print("|---|---|---|---|---|---|---|")
-    parts = {}
-    for n in args.projects:
-        folder = args.workdir / str(n)
-        rows = json.loads((folder / "rows.json").read_text())
-        size = sum((folder / f"{name}.csv").stat().st_size for name in FILES) / 2**20
-        shown = (
-            f"{rows['milestones']:,} milestones, {rows['reports']:,} reports, "
-            f"{rows['plan']:,} plan rows ({size:,.0f} MiB CSV)"
+
+
+def commands(beacon: str, folder: Path) -> dict[str, tuple[list[str], Path]]:
+    """What is timed on one size's input: each command line, and the file its output goes to,
+    by what the table calls it."""
+    files = [x for name in FILES[:3] for x in (f"--{name}", str(folder / f"{name}.csv"))]
+    command = [beacon, "supervise", *files, "--as-of", AS_OF, "--json"]
+    return {
+        "`beacon supervise --json`": (command, folder / "out.json"),
+        "`beacon supervise --plan --json`": (
+            [*command, "--plan", str(folder / "plan.csv")],
+            folder / "out-plan.json",
+        ),
+        "Python: read the files, `status(...)` with the plan": (
+            [sys.executable, "-c", IN_PROCESS, str(folder), AS_OF],
+            folder / "times.json",
+        ),
+    }
+
+
+def time_commands(n: int, folder: Path, beacon: str, repeat: int, quiet) -> None:
+    """Prints the table's rows for one size, a row a command."""
+    rows = json.loads((folder / "rows.json").read_text())
+    size = sum((folder / f"{name}.csv").stat().st_size for name in FILES) / 2**20
+    shown = (
+        f"{rows['milestones']:,} milestones, {rows['reports']:,} reports, "
+        f"{rows['plan']:,} plan rows ({size:,.0f} MiB CSV)"
+    )
+    for what, (argv, out) in commands(beacon, folder).items():
+        times, peak, loads = timed(argv, repeat, quiet, out)
+        each = ", ".join(f"{t:.2f}" for t in times)
+        load = ", ".join(f"{x:.1f}" for x in loads)
+        print(
+            f"| {n:,} | {shown} | {what} | {statistics.median(times):.2f} | {each} "
+            f"| {peak / 1024:,.0f} | {load} |",
+            flush=True,
         )
-        files = [x for name in FILES[:3] for x in (f"--{name}", str(folder / f"{name}.csv"))]
-        command = [beacon, "supervise", *files, "--as-of", AS_OF, "--json"]
-        runs = {
-            "`beacon supervise --json`": (command, folder / "out.json"),
-            "`beacon supervise --plan --json`": (
-                [*command, "--plan", str(folder / "plan.csv")],
-                folder / "out-plan.json",
-            ),
-            "Python: read the files, `status(...)` with the plan": (
-                [sys.executable, "-c", IN_PROCESS, str(folder), AS_OF],
-                folder / "times.json",
-            ),
-        }
-        for what, (argv, out) in runs.items():
-            times, peak, loads = timed(
-                argv, args.repeat, lambda: wait_for_quiet(args.max_load, args.max_wait), out
-            )
-            each = ", ".join(f"{t:.2f}" for t in times)
-            load = ", ".join(f"{x:.1f}" for x in loads)
-            print(
-                f"| {n:,} | {shown} | {what} | {statistics.median(times):.2f} | {each} "
-                f"| {peak / 1024:,.0f} | {load} |",
-                flush=True,
-            )
-            shown = ""
-        # The parts, once, in a run of their own (it computes everything twice).
-        wait_for_quiet(args.max_load, args.max_wait)
-        found = subprocess.run(
-            [sys.executable, "-c", IN_PROCESS, str(folder), AS_OF, "parts"],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        parts[n] = json.loads(found.stdout)
-        out = folder / "out-plan.json"
-        parts[n]["output MiB"] = out.stat().st_size / 2**20
+        shown = ""
+
+
+def time_parts(folder: Path) -> dict[str, float]:
+    """Each part's seconds on one size's input, and the JSON output's size in MiB."""
+    found = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS, str(folder), AS_OF, "parts"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    parts = json.loads(found.stdout)
+    parts["output MiB"] = (folder / "out-plan.json").stat().st_size / 2**20
+    return parts
+
+
+def print_parts(parts: dict[int, dict[str, float]]) -> None:
+    """The parts table: a row a part, a column a size."""
     names = list(next(iter(parts.values())))
     print("\nParts, in one more in-process run, seconds (status = the checks + supervise):\n")
     print("| part | " + " | ".join(f"{n:,} projects" for n in parts) + " |")
     print("|---|" + "---|" * len(parts))
     for name in names:
         print(f"| {name} | " + " | ".join(f"{parts[n][name]:.2f}" for n in parts) + " |")
+
+
+def main() -> None:
+    args = parse_args()
+    if args.make:
+        for n in args.projects:
+            make_input(args.workdir / str(n), n)
+        return
+    # A child's peak memory counts its parent's at the time it was started (Linux keeps the
+    # larger across exec), so this process stays small: the input is made by another one,
+    # and this one never imports Polars.
+    make_input_elsewhere(args.workdir, args.projects)
+    beacon = shutil.which("beacon", path=str(Path(sys.executable).parent)) or "beacon"
+    print_machine(args.repeat)
+    print("\n| projects | input rows | what | median s | runs s | peak memory MiB | load before |")
+    print("|---|---|---|---|---|---|---|")
+    quiet = partial(wait_for_quiet, args.max_load, args.max_wait)
+    parts = {}
+    for n in args.projects:
+        folder = args.workdir / str(n)
+        time_commands(n, folder, beacon, args.repeat, quiet)
+        # The parts, once, in a run of their own (it computes everything twice).
+        quiet()
+        parts[n] = time_parts(folder)
+    print_parts(parts)
 
 
 if __name__ == "__main__":

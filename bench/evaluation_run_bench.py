@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from benchlib import open_demo_zone  # noqa: E402
 from registry_bench import database, machine  # noqa: E402
 
 
@@ -45,16 +46,8 @@ def timed(fn):
 
 def main() -> None:
     args = parse_args()
-    os.environ["BEACON_HOME"] = str(Path(args.home).resolve())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
-    import django
-
-    django.setup()
+    open_demo_zone(args.home, args.size)
     from django.conf import settings
-    from django.core.management import call_command
-
-    settings.BEACON_HOME.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=0)
     from django.db import transaction
     from django.test import Client
 
@@ -63,13 +56,9 @@ def main() -> None:
     from beacon.core.versions import save_version
     from beacon.demo.evaluation import DEMO_SCHEME, DEMO_SCHEME_CODE
     from beacon.demo.plan import LAST_YEAR
-    from beacon.demo.writer import build_demo_zone, zone_is_empty
     from beacon.evaluation import services
     from beacon.evaluation.models import EvaluationRun, Scheme
 
-    if zone_is_empty():
-        print(f"building the {args.size} demo zone …", file=sys.stderr)
-        build_demo_zone(size=args.size, progress=True)
     admin = User.objects.get(username="admin")
     scheme, _created = Scheme.objects.get_or_create(
         code=DEMO_SCHEME_CODE, defaults={"name": "规上工业企业亩均效益综合评价"}

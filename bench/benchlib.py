@@ -1,5 +1,6 @@
-"""What the command-timing benchmarks share: waiting for a quiet machine, and timing a
-command as a child process with its own peak memory."""
+"""What the benchmarks share: for those that time commands, waiting for a quiet machine and
+timing a command as a child process with its own peak memory; for those that time the
+application in process, opening a demo zone."""
 
 from __future__ import annotations
 
@@ -46,3 +47,23 @@ def timed(
         process.stderr.close()
         peak = max(peak, usage.ru_maxrss)
     return times, peak, loads
+
+
+def open_demo_zone(home: str, size: str) -> None:
+    """Django set up on the data folder (or database) ``home``, migrated, with the demo zone
+    of ``size`` built first when there is none (its progress goes to stderr)."""
+    os.environ["BEACON_HOME"] = str(Path(home).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from beacon.demo.writer import build_demo_zone, zone_is_empty
+
+    settings.BEACON_HOME.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    if zone_is_empty():
+        print(f"building the {size} demo zone …", file=sys.stderr)
+        build_demo_zone(size=size, progress=True)

@@ -31,6 +31,7 @@ import platform
 import statistics
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 from benchlib import timed, wait_for_quiet
@@ -376,6 +377,8 @@ def make_candidates(path: Path, rows: int, chunk: int = 1_000_000) -> None:
 
 
 def _candidates(start: int, rows: int, seed: int):
+    """``rows`` companies numbered from ``start``. Every column draws from one seeded stream,
+    so the parts below are called in the order that keeps each seed's rows the same."""
     import numpy as np
     import polars as pl
 
@@ -383,6 +386,35 @@ def _candidates(start: int, rows: int, seed: int):
     shares = np.array([industry[0] for industry in INDUSTRIES])
     industry = rng.choice(len(INDUSTRIES), rows, p=shares / shares.sum())
     city = rng.choice(len(CITIES), rows, p=np.array(CITY_WEIGHTS) / sum(CITY_WEIGHTS))
+    scope = _business_scope(industry, rng)
+    name = _names(industry, city, rng)
+    code = _one_per_industry(industry, 2, rng)
+    capital = np.round(rng.lognormal(np.log(3_000_000), 1.6, rows), -3)
+    capital[rng.random(rows) < 0.01] = np.nan
+    founded = np.datetime64("1995-01-01") + rng.integers(0, 30 * 365, rows).astype("timedelta64[D]")
+    return pl.DataFrame(
+        {
+            "uscc": _uscc(start + np.arange(rows), np.array([c[2] for c in CITIES])[city], rng),
+            "name": name,
+            "province": np.array([c[0] for c in CITIES])[city],
+            "city": np.array([c[1] for c in CITIES])[city],
+            "industry_code": code,
+            "business_scope": scope,
+            "registered_capital": pl.Series(capital, nan_to_null=True),
+            "founded": founded,
+            "high_tech": rng.random(rows) < 0.08,
+            "listed": rng.random(rows) < 0.004,
+            "status": np.array(["存续", "在业", "开业"])[rng.integers(0, 3, rows)],
+        }
+    )
+
+
+def _business_scope(industry, rng):
+    """A business scope for each company of the given industries."""
+    import numpy as np
+    import polars as pl
+
+    rows = industry.size
     # Phrases: each industry's own, then the generic ones; every row draws 3–28 phrases, two
     # thirds from its industry's phrases, cut at 300 characters and at least 50 long.
     vocab, starts, sizes = list(GENERIC), [], []
@@ -413,7 +445,7 @@ def _candidates(start: int, rows: int, seed: int):
     )
     scope = (head + scope + tail).str.slice(0, 300)
     filler = "；".join(GENERIC[:6])
-    scope = (
+    return (
         pl.select(
             pl.when(scope.str.len_chars() < 50)
             .then(pl.concat_str([pl.lit(scope), pl.lit("；" + filler)]).str.slice(0, 300))
@@ -422,41 +454,35 @@ def _candidates(start: int, rows: int, seed: int):
         .to_series()
         .rename("business_scope")
     )
-    # Names: city (without 市), a two-character brand, an industry word and a suffix.
+
+
+def _names(industry, city, rng):
+    """Company names: city (without 市), a two-character brand, an industry word and a
+    suffix."""
+    import numpy as np
+    import polars as pl
+
+    rows = industry.size
     brand = np.array(list(BRAND))
     b1, b2 = brand[rng.integers(0, len(brand), rows)], brand[rng.integers(0, len(brand), rows)]
     short = np.array([c[1].removesuffix("市") for c in CITIES])[city]
-    words = np.array([w for ind in INDUSTRIES for w in ind[1]])
-    word_start = np.cumsum([0, *(len(ind[1]) for ind in INDUSTRIES)])[:-1]
-    word_n = np.array([len(ind[1]) for ind in INDUSTRIES])
-    word = words[word_start[industry] + (rng.random(rows) * word_n[industry]).astype(np.int64)]
+    word = _one_per_industry(industry, 1, rng)
     suffix = np.array(SUFFIXES)[rng.integers(0, len(SUFFIXES), rows)]
     suffix = np.where(
         np.char.endswith(word, "科技") & (suffix == "科技有限公司"), "有限公司", suffix
     )
-    name = pl.Series(short) + pl.Series(b1) + pl.Series(b2) + pl.Series(word) + pl.Series(suffix)
-    classes = np.array([c for ind in INDUSTRIES for c in ind[2]])
-    class_start = np.cumsum([0, *(len(ind[2]) for ind in INDUSTRIES)])[:-1]
-    class_n = np.array([len(ind[2]) for ind in INDUSTRIES])
-    code = classes[class_start[industry] + (rng.random(rows) * class_n[industry]).astype(np.int64)]
-    capital = np.round(rng.lognormal(np.log(3_000_000), 1.6, rows), -3)
-    capital[rng.random(rows) < 0.01] = np.nan
-    founded = np.datetime64("1995-01-01") + rng.integers(0, 30 * 365, rows).astype("timedelta64[D]")
-    return pl.DataFrame(
-        {
-            "uscc": _uscc(start + np.arange(rows), np.array([c[2] for c in CITIES])[city], rng),
-            "name": name,
-            "province": np.array([c[0] for c in CITIES])[city],
-            "city": np.array([c[1] for c in CITIES])[city],
-            "industry_code": code,
-            "business_scope": scope,
-            "registered_capital": pl.Series(capital, nan_to_null=True),
-            "founded": founded,
-            "high_tech": rng.random(rows) < 0.08,
-            "listed": rng.random(rows) < 0.004,
-            "status": np.array(["存续", "在业", "开业"])[rng.integers(0, 3, rows)],
-        }
-    )
+    return pl.Series(short) + pl.Series(b1) + pl.Series(b2) + pl.Series(word) + pl.Series(suffix)
+
+
+def _one_per_industry(industry, field: int, rng):
+    """For each company, one item at random of its industry's list in ``INDUSTRIES``
+    (``field`` 1: the name words, 2: the GB/T 4754 classes)."""
+    import numpy as np
+
+    items = np.array([item for ind in INDUSTRIES for item in ind[field]])
+    first = np.cumsum([0, *(len(ind[field]) for ind in INDUSTRIES)])[:-1]
+    size = np.array([len(ind[field]) for ind in INDUSTRIES])
+    return items[first[industry] + (rng.random(industry.size) * size[industry]).astype(np.int64)]
 
 
 def _uscc(number, region, rng):
@@ -554,7 +580,7 @@ print(duckdb.sql(f"SELECT count(*) FROM '{sys.argv[1]}' WHERE {where}").fetchall
 """
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -565,22 +591,14 @@ def main() -> None:
         "--csv", action="store_true", help="also time the command on a CSV copy of the file"
     )
     parser.add_argument("--make", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    workdir = args.workdir / str(args.rows)
-    workdir.mkdir(parents=True, exist_ok=True)
-    candidates = workdir / "candidates.parquet"
-    made = workdir / "made"  # the files are kept for the next run of the same size
-    if args.make:
-        make_candidates(candidates, args.rows)
-        make_zone(workdir, candidates)
-        made.write_text(chain_yaml())
-        return
-    # A child's peak memory counts its parent's at the time it was started (Linux keeps the
-    # larger across exec), so this process stays small: the input is made by another one,
-    # and this one never imports Polars.
+    return parser.parse_args()
+
+
+def make_input_elsewhere(workdir: Path, candidates: Path, made: Path, csv: bool) -> None:
+    """The input files, made by another process unless this size's are there already."""
     if not made.exists() or made.read_text() != chain_yaml():
         subprocess.run([sys.executable, __file__, "--make", *sys.argv[1:]], check=True)
-    if args.csv and not (workdir / "candidates.csv").exists():
+    if csv and not (workdir / "candidates.csv").exists():
         subprocess.run(
             [
                 sys.executable,
@@ -591,18 +609,10 @@ def main() -> None:
             ],
             check=True,
         )
-    facts = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, polars, duckdb; print(polars.__version__, duckdb.__version__, "
-            "polars.scan_parquet(sys.argv[1]).select(polars.len()).collect().item())",
-            str(candidates),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
+
+
+def commands(workdir: Path, candidates: Path, csv: bool) -> dict[str, list[str]]:
+    """What is timed, the yardstick first: each command line by what the table calls it."""
     first_gap = next(link for link in LINKS if LOCAL_COUNTS[link[0]] < 5)
     target = [
         sys.executable,
@@ -639,7 +649,7 @@ def main() -> None:
             str(workdir / "targets.csv"),
         ],
     }
-    if args.csv:
+    if csv:
         runs["beacon chains target, csv"] = [
             *target,
             "--candidates",
@@ -647,27 +657,71 @@ def main() -> None:
             "--out",
             str(workdir / "targets-csv.csv"),
         ]
+    return runs
+
+
+def print_facts(candidates: Path, repeat: int) -> None:
+    """The input's size and the versions, read by another process (this one imports no
+    Polars)."""
+    facts = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, polars, duckdb; print(polars.__version__, duckdb.__version__, "
+            "polars.scan_parquet(sys.argv[1]).select(polars.len()).collect().item())",
+            str(candidates),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     print(
         f"{int(facts[2]):,} candidates ({candidates.stat().st_size / 2**20:,.0f} MiB Parquet); "
         f"Python {platform.python_version()}, Polars {facts[0]}, DuckDB {facts[1]}, "
-        f"{os.cpu_count()} cores; median of {args.repeat} runs"
+        f"{os.cpu_count()} cores; median of {repeat} runs"
     )
+
+
+def time_commands(runs: dict[str, list[str]], repeat: int, quiet) -> dict[str, float]:
+    """Prints the table, a row a command; each command's median seconds."""
     print("\n| what | median s | runs s | peak memory MiB | load before runs |")
     print("|---|---|---|---|---|")
     medians = {}
     for what, command in runs.items():
-        times, peak, loads = timed(
-            command, args.repeat, lambda: wait_for_quiet(args.max_load, args.max_wait)
-        )
+        times, peak, loads = timed(command, repeat, quiet)
         medians[what] = statistics.median(times)
         each = ", ".join(f"{t:.2f}" for t in times)
         load = ", ".join(f"{x:.2f}" for x in loads)
         print(f"| {what} | {medians[what]:.2f} | {each} | {peak / 1024:,.0f} | {load} |")
-    yardstick, *rest = medians.values()
-    for what, median in list(medians.items())[1:]:
+    return medians
+
+
+def main() -> None:
+    args = parse_args()
+    workdir = args.workdir / str(args.rows)
+    workdir.mkdir(parents=True, exist_ok=True)
+    candidates = workdir / "candidates.parquet"
+    made = workdir / "made"  # the files are kept for the next run of the same size
+    if args.make:
+        make_candidates(candidates, args.rows)
+        make_zone(workdir, candidates)
+        made.write_text(chain_yaml())
+        return
+    # A child's peak memory counts its parent's at the time it was started (Linux keeps the
+    # larger across exec), so this process stays small: the input is made by another one,
+    # and this one never imports Polars.
+    make_input_elsewhere(workdir, candidates, made, args.csv)
+    runs = commands(workdir, candidates, args.csv)
+    print_facts(candidates, args.repeat)
+    medians = time_commands(
+        runs, args.repeat, partial(wait_for_quiet, args.max_load, args.max_wait)
+    )
+    yardstick = medians.pop(next(iter(runs)))
+    for what, median in medians.items():
         print(f"\n{what}: {median / yardstick:.2f} × the yardstick")
+    # The command's own summary of the gaps and their targets, from one more run.
     summary = subprocess.run(
-        [*runs["beacon chains target, parquet"]], capture_output=True, text=True, check=True
+        runs["beacon chains target, parquet"], capture_output=True, text=True, check=True
     ).stdout
     print("\n" + summary.strip())
 

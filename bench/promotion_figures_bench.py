@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from benchlib import open_demo_zone  # noqa: E402
 from registry_bench import database, machine  # noqa: E402
 
 
@@ -32,27 +33,15 @@ def main() -> None:
     args = parser.parse_args()
     if not args.home:
         parser.error("give the data folder with --home or BEACON_HOME")
-    os.environ["BEACON_HOME"] = str(Path(args.home).resolve())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
-    import django
-
-    django.setup()
+    open_demo_zone(args.home, args.size)
     from django.conf import settings
-    from django.core.management import call_command
-
-    settings.BEACON_HOME.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=0)
     from django.test import Client
 
     from beacon.core.models import User
     from beacon.core.permissions import restrict
     from beacon.demo.promotion import build_demo_promotion
-    from beacon.demo.writer import build_demo_zone, zone_is_empty
     from beacon.promotion.models import Lead, StageChange
 
-    if zone_is_empty():
-        print(f"building the {args.size} demo zone …", file=sys.stderr)
-        build_demo_zone(size=args.size, progress=True)
     if not Lead.objects.exists():
         print("adding the demo leads …", file=sys.stderr)
         start = time.perf_counter()

@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from benchlib import timed, wait_for_quiet
@@ -66,41 +67,80 @@ def _sequences(starts, counts):
     return item, starts[item] + np.arange(item.size) - first
 
 
-def make_input(workdir: Path, n: int) -> None:
+def _day(text: str):
+    """The day number (days since 1970-01-01) of an ISO date."""
+    import numpy as np
+
+    return (np.datetime64(text) - np.datetime64("1970-01-01")).astype(np.int64)
+
+
+def _dates(days):
+    """Day numbers as a Polars date column."""
     import numpy as np
     import polars as pl
 
+    return pl.Series(days.astype(np.int32)).cast(pl.Date)
+
+
+def _month_key(days):
+    """The month keys (year * 12 + month - 1) of day numbers."""
+    import numpy as np
+
+    d = (days.astype("datetime64[D]")).astype("datetime64[M]").astype(np.int64)
+    return d + 1970 * 12
+
+
+def make_input(workdir: Path, n: int) -> None:
+    """The four input files of ``n`` projects, and their row counts (rows.json)."""
+    import numpy as np
+
     workdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED + n)
-    epoch = np.datetime64("1970-01-01")
-    day0 = (np.datetime64("2023-01-01") - epoch).astype(np.int64)
-    last_day = (np.datetime64("2027-12-31") - epoch).astype(np.int64)
-    as_of = (np.datetime64(AS_OF) - epoch).astype(np.int64)
     # Starts over 2023–2026 (most before the as-of date), spans of 1 to 4 years, ending by 2027.
-    start = day0 + rng.integers(0, 4 * 365, n)
-    end = np.minimum(start + rng.integers(365, 4 * 365, n), last_day)
+    start = _day("2023-01-01") + rng.integers(0, 4 * 365, n)
+    end = np.minimum(start + rng.integers(365, 4 * 365, n), _day("2027-12-31"))
     total = np.round(np.exp(rng.normal(np.log(3e8), 1.0, n)), -4).astype(np.int64) + 10_000_000
+    projects = _projects(start, end, total, rng)
+    pid = projects["project_id"]
+    start_key, end_key = _month_key(start), _month_key(end)
+    # One after the other: all draw from the one seeded stream, so the order keeps the rows.
+    milestones = _milestones(pid, start, end, rng)
+    reports = _reports(pid, start_key, end_key, total, rng)
+    plan = _plan(pid, start_key, end_key, total, rng)
+    frames = dict(zip(FILES, (projects, milestones, reports, plan), strict=True))
+    for name, frame in frames.items():
+        frame.write_csv(workdir / f"{name}.csv")
+    rows = {name: frame.height for name, frame in frames.items()}
+    (workdir / "rows.json").write_text(json.dumps(rows))
+
+
+def _projects(start, end, total, rng):
+    """The projects: numbered ids and names, a park each (the larger parks more often)."""
+    import numpy as np
+    import polars as pl
+
+    n = start.size
     number = pl.lit(pl.Series(np.arange(1, n + 1))).cast(pl.String)
-
-    def day(values):
-        return pl.Series(values.astype(np.int32)).cast(pl.Date)
-
-    projects = pl.DataFrame(
+    return pl.DataFrame(
         {
             "project_id": pl.select(pl.format("KP{}", number.str.zfill(7))).to_series(),
             "name": pl.select(pl.format("重点项目{}号", number)).to_series(),
             "park": rng.choice(PARKS, n, p=np.array(PARK_WEIGHTS) / sum(PARK_WEIGHTS)),
             "total_investment": total,
-            "start_date": day(start),
-            "end_date": day(end),
+            "start_date": _dates(start),
+            "end_date": _dates(end),
         }
     )
-    projects.write_csv(workdir / "projects.csv")
-    pid = projects["project_id"]
 
-    # Six milestones a project, planned along its span with a little jitter.
-    m_project = np.repeat(np.arange(n), len(MILESTONES))
-    m_index = np.tile(np.arange(len(MILESTONES)), n)
+
+def _milestones(pid, start, end, rng):
+    """Six milestones a project, planned along its span with a little jitter."""
+    import numpy as np
+    import polars as pl
+
+    as_of = _day(AS_OF)
+    m_project = np.repeat(np.arange(start.size), len(MILESTONES))
+    m_index = np.tile(np.arange(len(MILESTONES)), start.size)
     span = (end - start)[m_project]
     planned = start[m_project] + (np.take(MILESTONE_AT, m_index) * span).astype(np.int64)
     planned = np.clip(planned + rng.integers(-10, 11, planned.size), start[m_project], None)
@@ -116,22 +156,23 @@ def make_input(workdir: Path, n: int) -> None:
         {
             "project_id": pid.gather(m_project),
             "milestone": pl.Series(MILESTONES).gather(m_index),
-            "planned_date": day(planned),
-            "actual_date": day(np.where(met, actual, 0)),
+            "planned_date": _dates(planned),
+            "actual_date": _dates(np.where(met, actual, 0)),
         }
     )
-    milestones = milestones.with_columns(
+    return milestones.with_columns(
         pl.when(pl.Series(met)).then(pl.col("actual_date")).alias("actual_date")
     )
-    milestones.write_csv(workdir / "milestones.csv")
 
-    # Monthly cumulative reports from the start month to the as-of month: 2% never report,
-    # 8% stop one to three months early; a quarter of the projects run at half to 80% pace.
-    def key_of(days):
-        d = (days.astype("datetime64[D]")).astype("datetime64[M]").astype(np.int64)
-        return d + 1970 * 12
 
-    start_key, end_key, as_of_key = key_of(start), key_of(end), key_of(np.array([as_of]))[0]
+def _reports(pid, start_key, end_key, total, rng):
+    """Monthly cumulative reports from the start month to the as-of month: 2% never report,
+    8% stop one to three months early; a quarter of the projects run at half to 80% pace."""
+    import numpy as np
+    import polars as pl
+
+    n = start_key.size
+    as_of_key = _month_key(np.array([_day(AS_OF)]))[0]
     stop = as_of_key - np.where(rng.random(n) < 0.08, rng.integers(1, 4, n), 0)
     counts = np.clip(stop - start_key + 1, 0, None) * (rng.random(n) >= 0.02)
     r_project, r_key = _sequences(start_key, counts)
@@ -141,22 +182,26 @@ def make_input(workdir: Path, n: int) -> None:
         r_project
     ]
     done = np.clip(month_end * pace[r_project], 0.0, 1.0)
-    reports = pl.DataFrame(
+    return pl.DataFrame(
         {
             "project_id": pid.gather(r_project),
             "month": pl.select(_month_text(pl.lit(pl.Series(r_key)))).to_series(),
             "investment_completed": np.round(done * total[r_project], -2).astype(np.int64),
         }
     )
-    reports.write_csv(workdir / "reports.csv")
 
-    # A monthly plan (investment planned in each month) for 20% of the projects.
-    chosen = np.flatnonzero(rng.random(n) < PLAN_SHARE)
+
+def _plan(pid, start_key, end_key, total, rng):
+    """A monthly plan (investment planned in each month) for 20% of the projects."""
+    import numpy as np
+    import polars as pl
+
+    chosen = np.flatnonzero(rng.random(start_key.size) < PLAN_SHARE)
     months = end_key[chosen] - start_key[chosen] + 1
     p_item, p_key = _sequences(start_key[chosen], months)
     weight = rng.uniform(0.5, 1.5, p_item.size)
     sums = np.bincount(p_item, weight, chosen.size)
-    plan = pl.DataFrame(
+    return pl.DataFrame(
         {
             "project_id": pid.gather(chosen[p_item]),
             "month": pl.select(_month_text(pl.lit(pl.Series(p_key)))).to_series(),
@@ -165,10 +210,6 @@ def make_input(workdir: Path, n: int) -> None:
             ).astype(np.int64),
         }
     )
-    plan.write_csv(workdir / "plan.csv")
-    frames = (projects, milestones, reports, plan)
-    rows = {name: frame.height for name, frame in zip(FILES, frames, strict=True)}
-    (workdir / "rows.json").write_text(json.dumps(rows))
 
 
 # Run in a fresh Python: read the files with the command's reader, then time the function
@@ -209,7 +250,7 @@ print(json.dumps(t))
 """
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, nargs="+", default=[20_000, 300_000])
     parser.add_argument("--repeat", type=int, default=3)
@@ -217,25 +258,24 @@ def main() -> None:
     parser.add_argument("--max-load", type=float, default=1.5)
     parser.add_argument("--max-wait", type=float, default=600, help="seconds, per run")
     parser.add_argument("--make", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.make:
-        for n in args.projects:
-            make_input(args.workdir / str(n), n)
-        return
-    # A child's peak memory counts its parent's at the time it was started (Linux keeps the
-    # larger across exec), so this process stays small: the input is made by another one,
-    # and this one never imports Polars.
-    missing = [n for n in args.projects if not (args.workdir / str(n) / "rows.json").exists()]
+    return parser.parse_args()
+
+
+def make_input_elsewhere(workdir: Path, sizes: list[int]) -> None:
+    """The input of each size not made yet, made by another process."""
+    missing = [n for n in sizes if not (workdir / str(n) / "rows.json").exists()]
     if missing:
         start = time.perf_counter()
         made = [str(n) for n in missing]
         subprocess.run(
-            [sys.executable, __file__, "--make", "--workdir", str(args.workdir), "--projects"]
-            + made,
+            [sys.executable, __file__, "--make", "--workdir", str(workdir), "--projects"] + made,
             check=True,
         )
         print(f"(input made in {time.perf_counter() - start:.0f} s)\n")
-    beacon = shutil.which("beacon", path=str(Path(sys.executable).parent)) or "beacon"
+
+
+def print_machine(repeat: int) -> None:
+    """The facts line: the as-of date, the CPU and the versions."""
     polars = subprocess.run(
         [sys.executable, "-c", "import polars; print(polars.__version__)"],
         check=True,
@@ -252,61 +292,94 @@ def main() -> None:
     )
     print(
         f"as of {AS_OF}; {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-        f"Polars {polars}; median of {args.repeat} runs"
+        f"Polars {polars}; median of {repeat} runs"
     )
-    print("\n| projects | input rows | what | median s | runs s | peak memory MiB | load before |")
-    print("|---|---|---|---|---|---|---|")
-    parts = {}
-    for n in args.projects:
-        folder = args.workdir / str(n)
-        rows = json.loads((folder / "rows.json").read_text())
-        size = sum((folder / f"{name}.csv").stat().st_size for name in FILES) / 2**20
-        shown = (
-            f"{rows['milestones']:,} milestones, {rows['reports']:,} reports, "
-            f"{rows['plan']:,} plan rows ({size:,.0f} MiB CSV)"
+
+
+def commands(beacon: str, folder: Path) -> dict[str, tuple[list[str], Path]]:
+    """What is timed on one size's input: each command line, and the file its output goes to,
+    by what the table calls it."""
+    files = [x for name in FILES[:3] for x in (f"--{name}", str(folder / f"{name}.csv"))]
+    command = [beacon, "supervise", *files, "--as-of", AS_OF, "--json"]
+    return {
+        "`beacon supervise --json`": (command, folder / "out.json"),
+        "`beacon supervise --plan --json`": (
+            [*command, "--plan", str(folder / "plan.csv")],
+            folder / "out-plan.json",
+        ),
+        "Python: read the files, `status(...)` with the plan": (
+            [sys.executable, "-c", IN_PROCESS, str(folder), AS_OF],
+            folder / "times.json",
+        ),
+    }
+
+
+def time_commands(n: int, folder: Path, beacon: str, repeat: int, quiet) -> None:
+    """Prints the table's rows for one size, a row a command."""
+    rows = json.loads((folder / "rows.json").read_text())
+    size = sum((folder / f"{name}.csv").stat().st_size for name in FILES) / 2**20
+    shown = (
+        f"{rows['milestones']:,} milestones, {rows['reports']:,} reports, "
+        f"{rows['plan']:,} plan rows ({size:,.0f} MiB CSV)"
+    )
+    for what, (argv, out) in commands(beacon, folder).items():
+        times, peak, loads = timed(argv, repeat, quiet, out)
+        each = ", ".join(f"{t:.2f}" for t in times)
+        load = ", ".join(f"{x:.1f}" for x in loads)
+        print(
+            f"| {n:,} | {shown} | {what} | {statistics.median(times):.2f} | {each} "
+            f"| {peak / 1024:,.0f} | {load} |",
+            flush=True,
         )
-        files = [x for name in FILES[:3] for x in (f"--{name}", str(folder / f"{name}.csv"))]
-        command = [beacon, "supervise", *files, "--as-of", AS_OF, "--json"]
-        runs = {
-            "`beacon supervise --json`": (command, folder / "out.json"),
-            "`beacon supervise --plan --json`": (
-                [*command, "--plan", str(folder / "plan.csv")],
-                folder / "out-plan.json",
-            ),
-            "Python: read the files, `status(...)` with the plan": (
-                [sys.executable, "-c", IN_PROCESS, str(folder), AS_OF],
-                folder / "times.json",
-            ),
-        }
-        for what, (argv, out) in runs.items():
-            times, peak, loads = timed(
-                argv, args.repeat, lambda: wait_for_quiet(args.max_load, args.max_wait), out
-            )
-            each = ", ".join(f"{t:.2f}" for t in times)
-            load = ", ".join(f"{x:.1f}" for x in loads)
-            print(
-                f"| {n:,} | {shown} | {what} | {statistics.median(times):.2f} | {each} "
-                f"| {peak / 1024:,.0f} | {load} |",
-                flush=True,
-            )
-            shown = ""
-        # The parts, once, in a run of their own (it computes everything twice).
-        wait_for_quiet(args.max_load, args.max_wait)
-        found = subprocess.run(
-            [sys.executable, "-c", IN_PROCESS, str(folder), AS_OF, "parts"],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        parts[n] = json.loads(found.stdout)
-        out = folder / "out-plan.json"
-        parts[n]["output MiB"] = out.stat().st_size / 2**20
+        shown = ""
+
+
+def time_parts(folder: Path) -> dict[str, float]:
+    """Each part's seconds on one size's input, and the JSON output's size in MiB."""
+    found = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS, str(folder), AS_OF, "parts"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    parts = json.loads(found.stdout)
+    parts["output MiB"] = (folder / "out-plan.json").stat().st_size / 2**20
+    return parts
+
+
+def print_parts(parts: dict[int, dict[str, float]]) -> None:
+    """The parts table: a row a part, a column a size."""
     names = list(next(iter(parts.values())))
     print("\nParts, in one more in-process run, seconds (status = the checks + supervise):\n")
     print("| part | " + " | ".join(f"{n:,} projects" for n in parts) + " |")
     print("|---|" + "---|" * len(parts))
     for name in names:
         print(f"| {name} | " + " | ".join(f"{parts[n][name]:.2f}" for n in parts) + " |")
+
+
+def main() -> None:
+    args = parse_args()
+    if args.make:
+        for n in args.projects:
+            make_input(args.workdir / str(n), n)
+        return
+    # A child's peak memory counts its parent's at the time it was started (Linux keeps the
+    # larger across exec), so this process stays small: the input is made by another one,
+    # and this one never imports Polars.
+    make_input_elsewhere(args.workdir, args.projects)
+    beacon = shutil.which("beacon", path=str(Path(sys.executable).parent)) or "beacon"
+    print_machine(args.repeat)
+    print("\n| projects | input rows | what | median s | runs s | peak memory MiB | load before |")
+    print("|---|---|---|---|---|---|---|")
+    quiet = partial(wait_for_quiet, args.max_load, args.max_wait)
+    parts = {}
+    for n in args.projects:
+        folder = args.workdir / str(n)
+        time_commands(n, folder, beacon, args.repeat, quiet)
+        # The parts, once, in a run of their own (it computes everything twice).
+        quiet()
+        parts[n] = time_parts(folder)
+    print_parts(parts)
 
 
 if __name__ == "__main__":

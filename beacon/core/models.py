@@ -234,8 +234,16 @@ class ChangeLogManager(LogEntryManager):
 
 class ChangeLogEntry(AbstractLogEntry):
     """One recorded change: who, when, from where, the object, its fields before and after,
-    and the parent whose history shows it (an enterprise for its figures). Append-only."""
+    and the parent whose history shows it (an enterprise for its figures). Append-only.
 
+    It is auditlog's own table with the parent's columns added: the log kept before stays
+    where it is, and no second, dangling table blocks a flush. auditlog's migrations still
+    run on this table, so a field a later auditlog adds is added to this model as state only
+    (as migration core 0003 does).
+    """
+
+    # the table's key as auditlog made it
+    id = models.AutoField(primary_key=True, verbose_name="ID")
     # Typed by hand: auditlog's AbstractLogEntry has no type information, so the Django
     # plugin does not read this class as a model.
     parent_type: "models.ForeignKey[ContentType | None, ContentType | None]" = models.ForeignKey(
@@ -253,6 +261,7 @@ class ChangeLogEntry(AbstractLogEntry):
     objects = ChangeLogManager()
 
     class Meta(AbstractLogEntry.Meta):
+        db_table = "auditlog_logentry"
         indexes = [
             # an object's history page: its own entries and its children's, one query each way
             models.Index(fields=["content_type", "object_id"], name="core_change_object"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from beacon.core import gate
 from beacon.core.changelog import bulk_create_logged
+from beacon.registry import services as registry
 from beacon.registry.models import Enterprise
 
 from .choices import ORDER, ClaimStatus, Stage
@@ -119,18 +120,10 @@ def file_enterprise(lead: Lead) -> Enterprise:
             _("To file the enterprise in the registry the lead needs: %(fields)s")
             % {"fields": ", ".join(str(m) for m in missing)}
         )
-    enterprise = Enterprise.objects.filter(uscc=lead.uscc).first()
-    if enterprise is None:
-        enterprise = Enterprise(uscc=lead.uscc)
-    enterprise.name = enterprise.name or lead.company
-    enterprise.name_en = enterprise.name_en or lead.company_en
-    if enterprise.pk is None:
-        enterprise.industry_id = lead.industry_id
-        enterprise.park_id = lead.proposed_park_id
-    enterprise.full_clean()
-    enterprise.save()
-    lead.enterprise = enterprise
-    return enterprise
+    lead.enterprise = registry.file_enterprise(
+        lead.uscc, lead.company, lead.company_en, lead.industry_id, lead.proposed_park_id
+    )
+    return lead.enterprise
 
 
 def first_dates(leads) -> dict[int, dict[str, dt.date]]:

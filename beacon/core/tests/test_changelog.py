@@ -106,58 +106,39 @@ def test_the_log_is_append_only(zone):
 
 
 @pytest.mark.django_db
-def test_the_log_kept_before_moves_into_beacons_entries_with_its_parents():
-    """The migration to ``ChangeLogEntry`` copies every entry auditlog kept, the parent it
-    stored as additional data now in the indexed columns, and the auditor's role follows."""
+def test_the_log_kept_before_gains_its_parents_in_place(zone):
+    """The migration to ``ChangeLogEntry`` keeps auditlog's table and entries; the parent an
+    entry named in its additional data moves to the indexed columns, and the auditor's
+    role follows the model."""
     from importlib import import_module
-    from types import SimpleNamespace
 
     from django.db.migrations.loader import MigrationLoader
 
     migration = import_module("beacon.core.migrations.0003_change_log_entries")
     state = MigrationLoader(connection).project_state().apps
-    old_entry = state.get_model("auditlog", "LogEntry")
-    old_type = state.get_model("contenttypes", "ContentType")
-    figure_type = old_type.objects.get(app_label="registry", model="annualfigure")
-    old_entry.objects.create(
-        pk=10_001,
-        content_type=figure_type,
-        object_pk="7",
-        object_id=7,
-        object_repr="2023",
-        action=1,
-        changes={"tax": ["1", "2"]},
-        additional_data={"enterprise_id": 42},
-        remote_addr="10.0.0.1",
-    )
-    old_entry.objects.create(
-        pk=10_002, content_type=figure_type, object_pk="8", object_id=8, object_repr="x", action=0
-    )
+    figure = zone["p1_figure"]
+    kept = ChangeLogEntry.objects.get_for_object(figure).get()
+    kept_values = ChangeLogEntry.objects.filter(pk=kept.pk)
+    kept_values.update(parent_type=None, parent_id=None, additional_data={"enterprise_id": 42})
+    unnamed = ChangeLogEntry.objects.get_for_object(zone["p1"]).get()
     role = Role.objects.get(code="auditor")
     role.rules = [{"models": ["auditlog.logentry"], "actions": ["view"], "scope": "zone"}]
     role.save()
 
-    migration.copy_entries(state, SimpleNamespace(connection=connection))
+    migration.fill_parents(state, None)
     migration.rename_in_roles(state, None)
 
-    moved, plain = ChangeLogEntry.objects.filter(pk__in=[10_001, 10_002]).order_by("pk")
-    assert (moved.parent_type.model, moved.parent_id) == ("enterprise", 42)
-    assert (moved.object_id, moved.changes, moved.remote_addr) == (
-        7,
-        {"tax": ["1", "2"]},
-        "10.0.0.1",
+    kept.refresh_from_db()
+    assert (kept.parent_type.model, kept.parent_id, kept.object_id) == (
+        "enterprise",
+        42,
+        figure.pk,
     )
-    assert (plain.parent_type, plain.parent_id) == (None, None)
+    unnamed.refresh_from_db()
+    assert (unnamed.parent_type, unnamed.parent_id) == (None, None)
     role.refresh_from_db()
     assert role.rules[0]["models"] == ["core.changelogentry"]
-    # new entries are numbered after the copied ones
-    later = ChangeLogEntry.objects.create(
-        content_type=ContentType.objects.get_for_id(figure_type.pk),
-        object_pk="9",
-        object_repr="y",
-        action=0,
-    )
-    assert later.pk > 10_002
+    assert ChangeLogEntry._meta.db_table == "auditlog_logentry"
 
 
 # Bulk writes send no signals, so auditlog never sees them: outside the helpers in

@@ -83,17 +83,17 @@ class TestAnnualFlagViews(ModelViewCases):
     def row_key(self, obj):
         return (obj.enterprise.uscc, str(obj.year), obj.flag)
 
-    def form_data(self, zone, park, enterprise):
-        return {"enterprise": enterprise.uscc, "year": "2024", "flag": "safety_incident"}
+    def form_data(self, zone, at):
+        return {"enterprise": at.enterprise.uscc, "year": "2024", "flag": "safety_incident"}
 
-    def import_row(self, zone, park, enterprise):
-        return {"uscc": enterprise.uscc, "year": "2024", "flag": "safety_incident"}
+    def import_row(self, zone, at):
+        return {"uscc": at.enterprise.uscc, "year": "2024", "flag": "safety_incident"}
 
-    def import_refusal(self, park, enterprise):
-        return f"row 2, column uscc: unknown: {enterprise.uscc}"
+    def import_refusal(self, at):
+        return f"row 2, column uscc: unknown: {at.enterprise.uscc}"
 
-    def spare(self, zone, park, enterprise):
-        return AnnualFlag.objects.create(enterprise=enterprise, year=2021, flag="dishonest")
+    def spare(self, zone, at):
+        return AnnualFlag.objects.create(enterprise=at.enterprise, year=2021, flag="dishonest")
 
 
 @pytest.fixture

@@ -95,10 +95,10 @@ def away(zone, scope) -> Place | None:
     return None
 
 
-def model_pages(model) -> set[str]:
-    """The pages ``model_urls`` registered for ``model``."""
+def registered_pages() -> dict[type, set[str]]:
+    """Each model's pages, as ``model_urls`` registered them."""
     import_module(settings.ROOT_URLCONF)  # model_urls() fills PAGES as the URLconf loads
-    return PAGES.get(model, set())
+    return PAGES
 
 
 # -- reading responses ---------------------------------------------------------------------
@@ -322,7 +322,7 @@ class ModelViewCases(Walk):
         """One row of an import file for a new object filed at ``at``."""
         return {}
 
-    def import_refusal(self, at: Place) -> str:
+    def import_refusal(self, zone, at: Place) -> str:
         """The one import error when a row is filed at ``at``, outside the scope."""
         return "row 2, column park: outside your scope"
 
@@ -377,7 +377,7 @@ class ModelViewCases(Walk):
 
     # -- the tests ---------------------------------------------------------------------
     def test_pages_are_those_written_down(self, db):
-        assert model_pages(self.model) == set(self.pages)
+        assert registered_pages().get(self.model, set()) == set(self.pages)
 
     def test_pages_it_lacks_are_not_served(self, zone, client_for):
         lacking = [page for page in EVERY_PAGE if page not in self.pages]
@@ -601,7 +601,7 @@ class ModelViewCases(Walk):
             response = client.post(url, {"file": upload})
             assert response.status_code == 400
             errors = [str(e) for e in response.context["result"].errors]
-            assert errors == [self.import_refusal(there)]
+            assert errors == [self.import_refusal(zone, there)]
             assert (self.model.objects.count(), ChangeLogEntry.objects.count()) == (count, logged)
         response = client.post(url, {"file": csv_upload("home.csv", row)})
         assert response.status_code == 200, response.context["result"].errors

@@ -194,7 +194,7 @@ class TestAnnualFlagViews(Flags, ModelViewCases):
     def import_row(self, zone, at):
         return {"uscc": at.enterprise.uscc, "year": "2024", "flag": "safety_incident"}
 
-    def import_refusal(self, at):
+    def import_refusal(self, zone, at):
         # Enterprises outside the scope are looked up as if they did not exist.
         return f"row 2, column uscc: unknown: {at.enterprise.uscc}"
 

@@ -293,7 +293,7 @@ class TestAnnualFigureViews(ModelViewCases):
     def import_row(self, zone, at):
         return {"uscc": at.enterprise.uscc, "year": "2024", "revenue": "1000000"}
 
-    def import_refusal(self, at):
+    def import_refusal(self, zone, at):
         # Enterprises outside the scope are looked up as if they did not exist.
         return f"row 2, column uscc: unknown: {at.enterprise.uscc}"
 

@@ -616,8 +616,9 @@ class ModelViewCases(Walk):
 class EndpointCases(Walk):
     """Every role through ``/api/v1/<route>/``: a role without the action at all is answered
     403; an object outside its scope is answered 404 (and never counted), and a new object
-    filed outside it is a 400. A read-only endpoint answers a write 405 to a role that has
-    the action, 403 to one that has not, and changes nothing."""
+    filed outside it is a 400. Every write is logged as the token's user's. A read-only
+    endpoint answers a write 405 to a role that has the action, 403 to one that has not, and
+    changes nothing."""
 
     # the router's prefix, e.g. "registry/parks"
     route: str = ""
@@ -654,7 +655,7 @@ class EndpointCases(Walk):
         return f"{API_ROOT}/{self.route}/"
 
     @pytest.mark.parametrize("role", ROLES)
-    def test_role_keeps_to_its_actions_and_scope(self, zone, api, role, subtests):
+    def test_role_keeps_to_its_actions_and_scope(self, zone, users, api, role, subtests):
         client = api(role)
         checks = [self.check_reads]
         if self.read_only:
@@ -664,9 +665,9 @@ class EndpointCases(Walk):
         # One test per role and endpoint, so the zone is read once for all checks.
         for check in checks:
             with subtests.test(check.__name__):
-                check(zone, client, role)
+                check(zone, client, role, users[role])
 
-    def check_reads(self, zone, client, role):
+    def check_reads(self, zone, client, role, actor):
         """Lists count exactly the scope; details outside it are 404."""
         scope = self.scopes(role)["view"]
         url = self.endpoint
@@ -686,7 +687,7 @@ class EndpointCases(Walk):
             detail = client.get(f"{url}{obj.pk}/")
             assert (detail.status_code, detail.json()) == (404, not_found(self.model))
 
-    def check_no_writes(self, zone, client, role):
+    def check_no_writes(self, zone, client, role, actor):
         """Every write is refused: 405 to a role with the action, 403 to one without."""
         rights = self.scopes(role)
         target = self.reach(zone, ALL)[-1]
@@ -703,7 +704,7 @@ class EndpointCases(Walk):
         assert self.model.objects.count() == count
         assert self.model.objects.get(pk=target.pk).updated == before
 
-    def check_update(self, zone, client, role):
+    def check_update(self, zone, client, role, actor):
         """Changes inside the scope are saved; outside it they are 404 and change nothing."""
         scope = self.scopes(role)["change"]
         field, value = self.change
@@ -722,6 +723,8 @@ class EndpointCases(Walk):
         assert (response.status_code, response.json()[field]) == (200, value)
         target.refresh_from_db()
         assert getattr(target, field) == value
+        (entry,) = log_entries(target, ChangeLogEntry.Action.UPDATE)
+        assert (entry.actor, list(entry.changes)) == (actor, [field])
         for obj in self.outside(zone, scope):
             before = getattr(obj, field)
             response = client.patch(f"{url}{obj.pk}/", {field: value}, "application/json")
@@ -729,7 +732,7 @@ class EndpointCases(Walk):
             obj.refresh_from_db()
             assert getattr(obj, field) == before
 
-    def check_create(self, zone, client, role):
+    def check_create(self, zone, client, role, actor):
         """New objects are filed inside the scope; one filed outside it is a 400."""
         scope = self.scopes(role)["add"]
         url = self.endpoint
@@ -744,7 +747,8 @@ class EndpointCases(Walk):
         assert response.status_code == 201, response.content
         created = response.json()
         assert {k: created[k] for k in data} == data
-        assert self.model.objects.filter(pk=created["id"]).exists()
+        obj = self.model.objects.get(pk=created["id"])
+        assert [e.actor for e in log_entries(obj, ChangeLogEntry.Action.CREATE)] == [actor]
         if (there := away(zone, scope)) is not None:
             self.vacate(zone, there)
             before = self.model.objects.count()
@@ -752,7 +756,7 @@ class EndpointCases(Walk):
             assert (response.status_code, response.json()) == (400, self.away_error(zone, there))
             assert self.model.objects.count() == before
 
-    def check_delete(self, zone, client, role):
+    def check_delete(self, zone, client, role, actor):
         """Deletes inside the scope go through; outside it they are 404 and delete nothing."""
         scope = self.scopes(role)["delete"]
         url = self.endpoint
@@ -764,6 +768,7 @@ class EndpointCases(Walk):
             return
         assert (response.status_code, response.content) == (204, b"")
         assert not self.model.objects.filter(pk=spare.pk).exists()
+        assert [e.actor for e in log_entries(spare, ChangeLogEntry.Action.DELETE)] == [actor]
         for obj in self.outside(zone, scope):
             response = client.delete(f"{url}{obj.pk}/")
             assert (response.status_code, response.json()) == (404, not_found(self.model))

@@ -5,7 +5,6 @@ and every change is logged."""
 
 from decimal import Decimal
 
-from beacon.core.models import ScopeGrant
 from beacon.core.testing import (
     ALL,
     CHOICE_ERROR,
@@ -23,7 +22,7 @@ from beacon.promotion.models import (
     Team,
 )
 
-from .conftest import DAY, make_lead
+from .conftest import DAY, make_lead, make_promo
 from .expected import EXPECTED
 
 # no newline at the end: the API trims text, as it does every text field
@@ -31,22 +30,16 @@ ENTRY_RULE = 'conditions:\n  - {field: investment_per_mu, op: ">=", value: 30000
 
 
 class Promotion:
-    """The station's records on the conftest zone: teams t1 and t2 (the promoter granted t1),
-    the conftest's three leads (l1: t1 for P1, l2: t2 for P1, l3: t2 for P2) with their first
-    stage, an activity of each team, both parks' entry rules, and the year's targets for the
-    zone and for each team."""
+    """The station's records on the conftest zone: the conftest's teams t1 and t2 (the
+    promoter granted t1) and leads (l1: t1 for P1, l2: t2 for P1, l3: t2 for P2) with their
+    first stage, an activity of each team, both parks' entry rules, and the year's targets
+    for the zone and for each team."""
 
     @classmethod
     def populate(cls, zone, users):
-        t1 = Team.objects.create(code="t1", name="新能源汽车招商组")
-        t2 = Team.objects.create(code="t2", name="生物医药招商组")
-        ScopeGrant.objects.create(user=users["promoter"], kind="team", object_id=t1.pk)
-        zone["t1"], zone["t2"] = t1, t2
-        zone["leads"] = [
-            make_lead(t1, zone["p1"], "宁德华锐动力电池有限公司"),
-            make_lead(t2, zone["p1"], "苏州博远电子科技有限公司"),
-            make_lead(t2, zone["p2"], "广州康泰生物医药股份有限公司"),
-        ]
+        promo = make_promo(zone, users)
+        t1, t2 = promo["t1"], promo["t2"]
+        zone.update(t1=t1, t2=t2, leads=[promo["l1"], promo["l2"], promo["l3"]])
         zone["activities"] = [
             Activity.objects.create(team=t1, kind="visit", title="拜访宁德华锐", date=DAY),
             Activity.objects.create(team=t2, kind="expo", title="生物医药博览会", date=DAY),
@@ -68,10 +61,6 @@ def lead_at(zone, at) -> Lead:
         for lead in zone["leads"]
         if (lead.team_id, lead.proposed_park_id) == (at.team.pk, at.park.pk)
     )
-
-
-def by_team(objects, *teams) -> list:
-    return [obj for obj in objects if obj.team in teams]
 
 
 # -- teams ---------------------------------------------------------------------------------

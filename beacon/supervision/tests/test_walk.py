@@ -19,9 +19,8 @@ from beacon.supervision.models import (
     StatusRules,
 )
 
+from .conftest import make_projects
 from .expected import EXPECTED
-
-ANY_PARK = dict.fromkeys(("P1", "P2"))
 
 
 class Supervision:
@@ -32,17 +31,7 @@ class Supervision:
 
     @classmethod
     def populate(cls, zone, users):
-        projects = [
-            KeyProject.objects.create(
-                code=code,
-                name=f"{code} 动力电池基地",
-                park=park,
-                total_investment=Decimal(100_000_000),
-                start_date=dt.date(2024, 1, 1),
-                end_date=dt.date(2024, 12, 31),
-            )
-            for code, park in (("K1", zone["p1"]), ("K2", zone["p2"]))
-        ]
+        projects = list(make_projects(zone).values())
         zone["projects"] = projects
         zone["milestones"] = [
             Milestone.objects.create(project=p, name="开工建设", planned_date=dt.date(2024, 3, 1))

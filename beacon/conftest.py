@@ -11,6 +11,9 @@ from django.utils import translation
 from beacon.core.models import Role, ScopeGrant, User
 from beacon.registry.tests import factories
 
+# The walks' assertions are in a module of their own: rewritten, their failures show values.
+pytest.register_assert_rewrite("beacon.core.testing")
+
 ROLES = (
     "zone_admin",
     "park_officer",

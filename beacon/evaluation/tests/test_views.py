@@ -1,5 +1,6 @@
 """The evaluation's pages for every role: schemes and versions, runs, results and their
-scope, scorecards, class changes, exports, the PDF, the API, and the annual facts walk."""
+scope, scorecards, class changes, exports, the PDF and the API (each model's walk is in
+test_walk.py)."""
 
 import io
 import re
@@ -10,32 +11,14 @@ from openpyxl import load_workbook
 
 from beacon.conftest import ROLES
 from beacon.core.models import ApiToken, ChangeLogEntry
-from beacon.core.testing import (
-    ALL,
-    CHOICE_ERROR,
-    E1,
-    NO,
-    P1,
-    ModelViewCases,
-    copied,
-    read_export,
-)
-from beacon.evaluation.models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme
+from beacon.core.testing import ALL, E1, NO, P1, read_export
+from beacon.evaluation.models import EvaluationResult, EvaluationRun, Scheme
 from beacon.evaluation.services import mark_official, run_evaluation
 
 from .conftest import SCHEME, hand_zone
 
 # What each role may do, copied by hand from beacon/core/roles.py (never computed from it).
 # fmt: off
-EXPECTED_FLAGS = {
-    "zone_admin":      (ALL, ALL, ALL, ALL),
-    "park_officer":    (P1, P1, P1, P1),
-    "promoter":        (NO, NO, NO, NO),
-    "leader":          (ALL, NO, NO, NO),
-    "enterprise_user": (E1, NO, NO, NO),
-    "auditor":         (NO, NO, NO, NO),
-    "system_admin":    (NO, NO, NO, NO),
-}
 # role -> (schemes and runs visible, results visible, may start runs and edit schemes,
 #          may change a class)
 ROLE_REACH = {
@@ -48,52 +31,6 @@ ROLE_REACH = {
     "system_admin":    (False, NO, False, False),
 }
 # fmt: on
-
-
-class TestAnnualFlagViews(ModelViewCases):
-    model = AnnualFlag
-    expected = EXPECTED_FLAGS
-    key_columns = ("uscc", "year", "flag")
-    template_headers = ["uscc", "year", "flag", "source", "note"]
-    change = ("source", "应急管理局")
-    refusal = {"enterprise": [CHOICE_ERROR]}
-
-    @pytest.fixture
-    def zone(self, built, db):
-        zone = copied(built.zone)
-        for enterprise in zone["p1_enterprises"] + zone["p2_enterprises"]:
-            zone.setdefault("flags", []).append(
-                AnnualFlag.objects.create(enterprise=enterprise, year=2023, flag="env_violation")
-            )
-        return zone
-
-    def reach(self, zone, scope):
-        flags = zone["flags"]
-        return {ALL: flags, P1: flags[:2], E1: flags[:1]}[scope]
-
-    def queries(self, zone):
-        flags = zone["flags"]
-        return [
-            ({"park": "P2"}, flags[2:]),
-            ({"search": zone["p2_enterprise"].uscc}, flags[2:3]),
-            ({"flag": "safety_incident"}, []),
-            ({"year": "2023"}, flags),
-        ]
-
-    def row_key(self, obj):
-        return (obj.enterprise.uscc, str(obj.year), obj.flag)
-
-    def form_data(self, zone, park, enterprise):
-        return {"enterprise": enterprise.uscc, "year": "2024", "flag": "safety_incident"}
-
-    def import_row(self, zone, park, enterprise):
-        return {"uscc": enterprise.uscc, "year": "2024", "flag": "safety_incident"}
-
-    def import_refusal(self, park, enterprise):
-        return f"row 2, column uscc: unknown: {enterprise.uscc}"
-
-    def spare(self, zone, park, enterprise):
-        return AnnualFlag.objects.create(enterprise=enterprise, year=2021, flag="dishonest")
 
 
 @pytest.fixture

@@ -35,8 +35,8 @@ def make_lead(team, park, company, **fields) -> Lead:
     return lead
 
 
-@pytest.fixture
-def promo(zone, users):
+def make_promo(zone, users) -> dict:
+    """The teams and leads of the table above, the promoter granted team t1."""
     t1 = Team.objects.create(code="t1", name="新能源汽车招商组")
     t2 = Team.objects.create(code="t2", name="生物医药招商组")
     ScopeGrant.objects.create(user=users["promoter"], kind="team", object_id=t1.pk)
@@ -47,3 +47,8 @@ def promo(zone, users):
         "l2": make_lead(t2, zone["p1"], "苏州博远电子科技有限公司"),
         "l3": make_lead(t2, zone["p2"], "广州康泰生物医药股份有限公司"),
     }
+
+
+@pytest.fixture
+def promo(zone, users):
+    return make_promo(zone, users)

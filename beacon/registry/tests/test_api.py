@@ -1,15 +1,10 @@
 """The registry REST API (/api/v1/registry/…), for every endpoint and every role.
 
-Shape after NetBox's ``utilities/testing/api.py``: an endpoint's test class names its route,
-writes down by hand what each role may do (a table copied from ``beacon.core.roles``, never
-computed with ``beacon.core.permissions``, or the test could not fail), says which of the
-conftest ``zone`` objects each scope reaches and how to fill a new object. ``EndpointCases``
-then walks list, detail, update, create and delete for every role.
-
-Scopes are labels for the conftest grants: ``ALL`` is the whole zone, ``P1`` is park P1 (the
-park officer's grant), ``E1`` is ``zone["p1_enterprise"]`` (the enterprise user's). A role
-without the action at all is answered 403; an object outside its scope is answered 404 (and
-never counted), and a new object filed outside it is a 400.
+Each endpoint's class names its route and model, takes what each role may do from the table
+written by hand in ``expected.py``, says which of the conftest ``zone`` objects each scope
+reaches and how to fill a new object; ``beacon.core.testing.EndpointCases`` then walks list,
+detail, update, create and delete for every role. The tests after the walk cover what is
+the registry's own: search and filters, validation messages, clashes, and odd requests.
 """
 
 import datetime as dt
@@ -24,7 +19,7 @@ from beacon.conftest import ROLES
 from beacon.core.api import exceptions as error_pages
 from beacon.core.models import ApiToken
 from beacon.core.roles import DEFAULT_ROLES
-from beacon.core.testing import ALL, E1, NO, P1
+from beacon.core.testing import ALL, E1, P1, EndpointCases, listed, not_found, pks
 from beacon.registry.models import (
     AnnualFigure,
     Enterprise,
@@ -40,15 +35,9 @@ from . import factories
 from .expected import EXPECTED
 
 API = "/api/v1/registry"
-FORBIDDEN = {"detail": "You do not have permission to perform this action."}
-SCOPE_ERROR = {"non_field_errors": ["The object would be outside your scope."]}
 WRONG_CHECK_DIGIT = "91441200MA09000010"  # make_uscc(900001) is …13
 # Unique per park, so a refused second attempt is refused for its scope and not as a clash.
 NEW_USCC = {"P1": factories.make_uscc(900001), "P2": factories.make_uscc(900002)}
-
-
-def not_found(model) -> dict:
-    return {"detail": f"No {model.__name__} matches the given query."}
 
 
 @pytest.fixture
@@ -62,23 +51,6 @@ def api(users):
     return make
 
 
-def listed(client: Client, url: str) -> tuple[int, list[int]]:
-    """``count`` and the ids of every row, following the ``next`` links."""
-    count, ids, page = None, [], f"{url}{'&' if '?' in url else '?'}limit=1000"
-    while page:
-        response = client.get(page)
-        assert response.status_code == 200, response.content
-        body = response.json()
-        count = body["count"] if count is None else count
-        ids += [row["id"] for row in body["results"]]
-        page = body["next"]
-    return count, ids
-
-
-def pks(objects) -> list[int]:
-    return sorted(obj.pk for obj in objects)
-
-
 def figures(enterprises) -> list[AnnualFigure]:
     return [f for e in enterprises for f in e.figures.all()]
 
@@ -88,158 +60,24 @@ def test_table_names_every_shipped_role():
     assert all(set(by_role) == set(ROLES) for by_role in EXPECTED.values())
 
 
-class EndpointCases:
-    route: str
-    model: type
-    change: tuple[str, object]
-    list_query = ""  # narrows the list to what ``reach`` returns
-
-    def reach(self, zone, scope) -> list:
-        """The fixture objects inside ``scope``."""
-        raise NotImplementedError
-
-    def payload(self, zone, park, enterprise) -> dict:
-        """A new object filed under ``park`` / ``enterprise``."""
-        raise NotImplementedError
-
-    def spare(self, zone):
-        """An object inside every scope that nothing refers to, so it can be deleted."""
-        raise NotImplementedError
-
-    def away_error(self, zone, park, enterprise) -> dict:
-        """The 400 answer to a new object filed outside the user's scope."""
-        if self.model.scope_paths.get("park") == "park":
-            # Parks the user may not file into are not choices.
-            return {"park": [f"Object with code={park.code} does not exist."]}
-        return SCOPE_ERROR
-
-    def rights(self, role):
-        return dict(
-            zip(
-                ("view", "add", "change", "delete"),
-                EXPECTED[self.model._meta.model_name][role],
-                strict=True,
-            )
-        )
-
-    def outside(self, zone, scope) -> list:
-        inside = {obj.pk for obj in self.reach(zone, scope)}
-        return [obj for obj in self.reach(zone, ALL) if obj.pk not in inside]
-
-    @pytest.mark.parametrize("role", ROLES)
-    def test_role_keeps_to_its_actions_and_scope(self, zone, api, role, subtests):
-        client = api(role)
-        # One test per role and endpoint, so the zone is built once for all four checks.
-        for check in (self.check_reads, self.check_update, self.check_create, self.check_delete):
-            with subtests.test(check.__name__):
-                check(zone, client, role)
-
-    def check_reads(self, zone, client, role):
-        """Lists count exactly the scope; details outside it are 404."""
-        scope = self.rights(role)["view"]
-        url = f"{API}/{self.route}/"
-        if scope is NO:
-            response = client.get(url)
-            assert (response.status_code, response.json()) == (403, FORBIDDEN)
-            detail = client.get(f"{url}{self.reach(zone, ALL)[0].pk}/")
-            assert (detail.status_code, detail.json()) == (403, FORBIDDEN)
-            return
-        inside = self.reach(zone, scope)
-        count, ids = listed(client, f"{url}?{self.list_query}" if self.list_query else url)
-        assert (count, sorted(ids)) == (len(inside), pks(inside))
-        for obj in inside[:1] + inside[-1:]:
-            detail = client.get(f"{url}{obj.pk}/")
-            assert (detail.status_code, detail.json()["id"]) == (200, obj.pk)
-        for obj in self.outside(zone, scope):
-            detail = client.get(f"{url}{obj.pk}/")
-            assert (detail.status_code, detail.json()) == (404, not_found(self.model))
-
-    def check_update(self, zone, client, role):
-        """Changes inside the scope are saved; outside it they are 404 and change nothing."""
-        scope = self.rights(role)["change"]
-        field, value = self.change
-        url = f"{API}/{self.route}/"
-        if scope is NO:
-            target = self.reach(zone, ALL)[-1]
-            before = getattr(target, field)
-            response = client.patch(f"{url}{target.pk}/", {field: value}, "application/json")
-            assert (response.status_code, response.json()) == (403, FORBIDDEN)
-            target.refresh_from_db()
-            assert getattr(target, field) == before
-            return
-        inside = self.reach(zone, scope)
-        target = inside[-1]
-        response = client.patch(f"{url}{target.pk}/", {field: value}, "application/json")
-        assert (response.status_code, response.json()[field]) == (200, value)
-        target.refresh_from_db()
-        assert getattr(target, field) == value
-        for obj in self.outside(zone, scope):
-            before = getattr(obj, field)
-            response = client.patch(f"{url}{obj.pk}/", {field: value}, "application/json")
-            assert (response.status_code, response.json()) == (404, not_found(self.model))
-            obj.refresh_from_db()
-            assert getattr(obj, field) == before
-
-    def check_create(self, zone, client, role):
-        """New objects are filed inside the scope; one filed outside it is a 400."""
-        scope = self.rights(role)["add"]
-        url = f"{API}/{self.route}/"
-        before = self.model.objects.count()
-        data = self.payload(zone, zone["p1"], zone["p1_enterprise"])
-        response = client.post(url, data, "application/json")
-        if scope is NO:
-            assert (response.status_code, response.json()) == (403, FORBIDDEN)
-            assert self.model.objects.count() == before
-            return
-        assert response.status_code == 201, response.content
-        created = response.json()
-        assert {k: created[k] for k in data} == data
-        assert self.model.objects.filter(pk=created["id"]).exists()
-        away = {
-            P1: (zone["p2"], zone["p2_enterprise"]),
-            E1: (zone["p1"], zone["p1_enterprises"][1]),
-        }
-        if scope in away:
-            data = self.payload(zone, *away[scope])
-            response = client.post(url, data, "application/json")
-            expected = self.away_error(zone, *away[scope])
-            assert (response.status_code, response.json()) == (400, expected)
-            assert self.model.objects.count() == before + 1
-
-    def check_delete(self, zone, client, role):
-        """Deletes inside the scope go through; outside it they are 404 and delete nothing."""
-        scope = self.rights(role)["delete"]
-        url = f"{API}/{self.route}/"
-        spare = self.spare(zone)
-        response = client.delete(f"{url}{spare.pk}/")
-        if scope is NO:
-            assert (response.status_code, response.json()) == (403, FORBIDDEN)
-            assert self.model.objects.filter(pk=spare.pk).exists()
-            return
-        assert (response.status_code, response.content) == (204, b"")
-        assert not self.model.objects.filter(pk=spare.pk).exists()
-        for obj in self.outside(zone, scope):
-            response = client.delete(f"{url}{obj.pk}/")
-            assert (response.status_code, response.json()) == (404, not_found(self.model))
-            assert self.model.objects.filter(pk=obj.pk).exists()
-
-
 class TestZones(EndpointCases):
-    route, model = "zones", Zone
+    route, model = "registry/zones", Zone
+    expected = EXPECTED["zone"]
     change = ("name_en", "Renamed zone")
 
     def reach(self, zone, scope):
         return {ALL: [zone["zone"]]}[scope]
 
-    def payload(self, zone, park, enterprise):
+    def payload(self, zone, at):
         return {"code": "north", "name": "北区", "name_en": "North"}
 
-    def spare(self, zone):
+    def spare(self, zone, at):
         return factories.ZoneFactory(code="spare")
 
 
 class TestIndustryClasses(EndpointCases):
-    route, model = "industry-classes", IndustryClass
+    route, model = "registry/industry-classes", IndustryClass
+    expected = EXPECTED["industryclass"]
     change = ("name_en", "Lithium-ion batteries")
     # Listing all 1971 classes for every role would take seconds; the whole count is checked
     # once in test_industry_classes_are_the_whole_classification.
@@ -248,7 +86,7 @@ class TestIndustryClasses(EndpointCases):
     def reach(self, zone, scope):
         return {ALL: list(IndustryClass.objects.filter(code__startswith="38"))}[scope]
 
-    def payload(self, zone, park, enterprise):
+    def payload(self, zone, at):
         return {
             "code": "3845",
             "name": "钠离子电池制造",
@@ -257,86 +95,91 @@ class TestIndustryClasses(EndpointCases):
             "section": "C",
         }
 
-    def spare(self, zone):
+    def spare(self, zone, at):
         return IndustryClass.objects.create(
             code="3846", name="液流电池制造", level="class", section="C"
         )
 
 
 class TestParks(EndpointCases):
-    route, model = "parks", Park
+    route, model = "registry/parks", Park
+    expected = EXPECTED["park"]
     change = ("name_en", "New Energy Vehicle Park")
 
     def reach(self, zone, scope):
         return {ALL: [zone["p1"], zone["p2"]], P1: [zone["p1"]]}[scope]
 
-    def payload(self, zone, park, enterprise):
+    def payload(self, zone, at):
         return {"zone": "demo", "code": "P9", "name": "海洋装备产业园", "industries": ["3841"]}
 
-    def spare(self, zone):
+    def spare(self, zone, at):
         return factories.ParkFactory(zone=zone["zone"])
 
 
 class TestParcels(EndpointCases):
-    route, model = "parcels", Parcel
+    route, model = "registry/parcels", Parcel
+    expected = EXPECTED["parcel"]
     change = ("notes", "临近港口")
 
     def reach(self, zone, scope):
         return {ALL: [zone["p1_parcel"], zone["p2_parcel"]], P1: [zone["p1_parcel"]]}[scope]
 
-    def payload(self, zone, park, enterprise):
+    def payload(self, zone, at):
         return {
-            "code": f"LD-{park.code}",
-            "park": park.code,
+            "code": f"LD-{at.park.code}",
+            "park": at.park.code,
             "area_mu": "30.00",
             "status": "available",
         }
 
-    def spare(self, zone):
+    def spare(self, zone, at):
         return factories.ParcelFactory(park=zone["p1"])
 
 
 class TestEnterprises(EndpointCases):
-    route, model = "enterprises", Enterprise
+    route, model = "registry/enterprises", Enterprise
+    expected = EXPECTED["enterprise"]
     change = ("name_en", "Renamed Co., Ltd.")
 
     def reach(self, zone, scope):
         p1, p2 = zone["p1_enterprises"], zone["p2_enterprises"]
         return {ALL: p1 + p2, P1: p1, E1: [zone["p1_enterprise"]]}[scope]
 
-    def payload(self, zone, park, enterprise):
+    def payload(self, zone, at):
         return {
-            "uscc": NEW_USCC[park.code],
+            "uscc": NEW_USCC[at.park.code],
             "name": "肇庆新材料有限公司",
             "industry_code": "3841",
-            "park": park.code,
+            "park": at.park.code,
         }
 
-    def spare(self, zone):
+    def spare(self, zone, at):
         return factories.EnterpriseFactory(park=zone["p1"])
 
 
 class TestFigures(EndpointCases):
-    route, model = "figures", AnnualFigure
+    route, model = "registry/figures", AnnualFigure
+    expected = EXPECTED["annualfigure"]
     change = ("employees", 321)
 
     def reach(self, zone, scope):
         p1, p2 = zone["p1_enterprises"], zone["p2_enterprises"]
         return {ALL: figures(p1 + p2), P1: figures(p1), E1: figures([zone["p1_enterprise"]])}[scope]
 
-    def payload(self, zone, park, enterprise):
-        return {"uscc": enterprise.uscc, "year": 2024, "revenue": "1000000.00", "employees": 12}
+    def payload(self, zone, at):
+        return {"uscc": at.enterprise.uscc, "year": 2024, "revenue": "1000000.00", "employees": 12}
 
-    def spare(self, zone):
+    def spare(self, zone, at):
         return factories.AnnualFigureFactory(enterprise=zone["p1_enterprise"], year=2021)
 
-    def away_error(self, zone, park, enterprise):
+    def away_error(self, zone, at):
         # Enterprises outside the scope are not even choices.
-        return {"uscc": [f"Object with uscc={enterprise.uscc} does not exist."]}
+        return {"uscc": [f"Object with uscc={at.enterprise.uscc} does not exist."]}
 
 
 class TestInnovationPlatforms(EndpointCases):
-    route, model = "innovation-platforms", InnovationPlatform
+    route, model = "registry/innovation-platforms", InnovationPlatform
+    expected = EXPECTED["innovationplatform"]
     change = ("name_en", "Energy Storage Lab")
 
     def reach(self, zone, scope):
@@ -346,17 +189,19 @@ class TestInnovationPlatforms(EndpointCases):
             E1: [zone["p1_platform"]],
         }[scope]
 
-    def payload(self, zone, park, enterprise):
-        return {"name": "新型储能实验室", "kind": "lab", "level": "provincial", "park": park.code}
+    def payload(self, zone, at):
+        park = at.park.code
+        return {"name": "新型储能实验室", "kind": "lab", "level": "provincial", "park": park}
 
-    def spare(self, zone):
+    def spare(self, zone, at):
         return factories.InnovationPlatformFactory(
             park=zone["p1"], enterprise=zone["p1_enterprise"]
         )
 
 
 class TestTalents(EndpointCases):
-    route, model = "talents", Talent
+    route, model = "registry/talents", Talent
+    expected = EXPECTED["talent"]
     change = ("name_en", "Solid-state Battery Team")
 
     def reach(self, zone, scope):
@@ -366,10 +211,10 @@ class TestTalents(EndpointCases):
             E1: [zone["p1_talent"]],
         }[scope]
 
-    def payload(self, zone, park, enterprise):
-        return {"name": "固态电池创业团队", "kind": "startup_team", "park": park.code}
+    def payload(self, zone, at):
+        return {"name": "固态电池创业团队", "kind": "startup_team", "park": at.park.code}
 
-    def spare(self, zone):
+    def spare(self, zone, at):
         return factories.TalentFactory(park=zone["p1"], enterprise=zone["p1_enterprise"])
 
 

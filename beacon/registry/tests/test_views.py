@@ -43,7 +43,7 @@ class TestZoneViews(ModelViewCases):
     def row_key(self, obj):
         return (obj.code,)
 
-    def import_row(self, zone, park, enterprise):
+    def import_row(self, zone, at):
         return {"code": "north", "name": "北区"}
 
     def reach(self, zone, scope):
@@ -52,10 +52,10 @@ class TestZoneViews(ModelViewCases):
     def queries(self, zone):
         return [({"search": "demo"}, [zone["zone"]]), ({"search": "示范"}, [zone["zone"]])]
 
-    def form_data(self, zone, park, enterprise):
+    def form_data(self, zone, at):
         return {"code": "north", "name": "北区", "name_en": "North"}
 
-    def spare(self, zone, park, enterprise):
+    def spare(self, zone, at):
         return factories.ZoneFactory(code="spare")
 
 
@@ -83,13 +83,13 @@ class TestParkViews(ModelViewCases):
     def row_key(self, obj):
         return (obj.code,)
 
-    def form_data(self, zone, park, enterprise):
+    def form_data(self, zone, at):
         return {"zone": zone["zone"].pk, "code": "P9", "name": "海洋装备产业园", "area_mu": "1200"}
 
-    def import_row(self, zone, park, enterprise):
+    def import_row(self, zone, at):
         return {"code": "P9", "name": "海洋装备产业园", "zone": "demo"}
 
-    def spare(self, zone, park, enterprise):
+    def spare(self, zone, at):
         return factories.ParkFactory(zone=zone["zone"])
 
 
@@ -103,7 +103,7 @@ class TestIndustryClassViews(ModelViewCases):
     def row_key(self, obj):
         return (obj.code,)
 
-    def import_row(self, zone, park, enterprise):
+    def import_row(self, zone, at):
         return {
             "code": "3845",
             "name": "钠离子电池制造",
@@ -122,7 +122,7 @@ class TestIndustryClassViews(ModelViewCases):
             ({"code": "384", "level": "class"}, classes("3841", "3842", "3843", "3844", "3849")),
         ]
 
-    def form_data(self, zone, park, enterprise):
+    def form_data(self, zone, at):
         return {
             "code": "3845",
             "name": "钠离子电池制造",
@@ -131,7 +131,7 @@ class TestIndustryClassViews(ModelViewCases):
             "section": "C",
         }
 
-    def spare(self, zone, park, enterprise):
+    def spare(self, zone, at):
         return IndustryClass.objects.create(
             code="3845",
             name="钠离子电池制造",
@@ -164,20 +164,20 @@ class TestParcelViews(ModelViewCases):
     def row_key(self, obj):
         return (obj.code,)
 
-    def form_data(self, zone, park, enterprise):
+    def form_data(self, zone, at):
         return {
             "code": "NEW-0001",
-            "park": park.pk,
+            "park": at.park.pk,
             "area_mu": "12.50",
             "land_use": "industrial",
             "status": "planned",
         }
 
-    def import_row(self, zone, park, enterprise):
-        return {"code": "NEW-0001", "park": park.code, "area_mu": "12.5"}
+    def import_row(self, zone, at):
+        return {"code": "NEW-0001", "park": at.park.code, "area_mu": "12.5"}
 
-    def spare(self, zone, park, enterprise):
-        return factories.ParcelFactory(park=park)
+    def spare(self, zone, at):
+        return factories.ParcelFactory(park=at.park)
 
 
 class TestEnterpriseViews(ModelViewCases):
@@ -223,25 +223,25 @@ class TestEnterpriseViews(ModelViewCases):
     def row_key(self, obj):
         return (obj.uscc,)
 
-    def form_data(self, zone, park, enterprise):
+    def form_data(self, zone, at):
         return {
             "uscc": NEW_USCC,
             "name": "肇庆钠电科技有限公司",
             "industry": IndustryClass.objects.get(code="3841").pk,
-            "park": park.pk,
+            "park": at.park.pk,
             "status": "active",
         }
 
-    def import_row(self, zone, park, enterprise):
+    def import_row(self, zone, at):
         return {
             "uscc": NEW_USCC,
             "name": "肇庆钠电科技有限公司",
             "industry_code": "3841",
-            "park": park.code,
+            "park": at.park.code,
         }
 
-    def spare(self, zone, park, enterprise):
-        return factories.EnterpriseFactory(park=park)
+    def spare(self, zone, at):
+        return factories.EnterpriseFactory(park=at.park)
 
 
 class TestAnnualFigureViews(ModelViewCases):
@@ -287,18 +287,18 @@ class TestAnnualFigureViews(ModelViewCases):
     def row_key(self, obj):
         return (obj.enterprise.uscc, str(obj.year))
 
-    def form_data(self, zone, park, enterprise):
-        return {"enterprise": enterprise.uscc, "year": "2024", "revenue": "1000000"}
+    def form_data(self, zone, at):
+        return {"enterprise": at.enterprise.uscc, "year": "2024", "revenue": "1000000"}
 
-    def import_row(self, zone, park, enterprise):
-        return {"uscc": enterprise.uscc, "year": "2024", "revenue": "1000000"}
+    def import_row(self, zone, at):
+        return {"uscc": at.enterprise.uscc, "year": "2024", "revenue": "1000000"}
 
-    def import_refusal(self, park, enterprise):
+    def import_refusal(self, zone, at):
         # Enterprises outside the scope are looked up as if they did not exist.
-        return f"row 2, column uscc: unknown: {enterprise.uscc}"
+        return f"row 2, column uscc: unknown: {at.enterprise.uscc}"
 
-    def spare(self, zone, park, enterprise):
-        return factories.AnnualFigureFactory(enterprise=enterprise, year=2021)
+    def spare(self, zone, at):
+        return factories.AnnualFigureFactory(enterprise=at.enterprise, year=2021)
 
 
 class TestInnovationPlatformViews(ModelViewCases):
@@ -333,14 +333,14 @@ class TestInnovationPlatformViews(ModelViewCases):
     def row_key(self, obj):
         return (obj.name,)
 
-    def form_data(self, zone, park, enterprise):
-        return {"name": "钠电池中试平台", "kind": "lab", "level": "municipal", "park": park.pk}
+    def form_data(self, zone, at):
+        return {"name": "钠电池中试平台", "kind": "lab", "level": "municipal", "park": at.park.pk}
 
-    def import_row(self, zone, park, enterprise):
-        return {"name": "钠电池中试平台", "kind": "lab", "level": "municipal", "park": park.code}
+    def import_row(self, zone, at):
+        return {"name": "钠电池中试平台", "kind": "lab", "level": "municipal", "park": at.park.code}
 
-    def spare(self, zone, park, enterprise):
-        return factories.InnovationPlatformFactory(park=park)
+    def spare(self, zone, at):
+        return factories.InnovationPlatformFactory(park=at.park)
 
 
 class TestTalentViews(ModelViewCases):
@@ -376,11 +376,11 @@ class TestTalentViews(ModelViewCases):
     def row_key(self, obj):
         return (obj.name,)
 
-    def form_data(self, zone, park, enterprise):
-        return {"name": "钠电池创业团队", "kind": "startup_team", "park": park.pk}
+    def form_data(self, zone, at):
+        return {"name": "钠电池创业团队", "kind": "startup_team", "park": at.park.pk}
 
-    def import_row(self, zone, park, enterprise):
-        return {"name": "钠电池创业团队", "kind": "startup_team", "park": park.code}
+    def import_row(self, zone, at):
+        return {"name": "钠电池创业团队", "kind": "startup_team", "park": at.park.code}
 
-    def spare(self, zone, park, enterprise):
-        return factories.TalentFactory(park=park)
+    def spare(self, zone, at):
+        return factories.TalentFactory(park=at.park)

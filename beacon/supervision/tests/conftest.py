@@ -10,8 +10,7 @@ from beacon.supervision.models import KeyProject
 AS_OF = "2024-07-15"
 
 
-@pytest.fixture
-def projects(zone):
+def make_projects(zone) -> dict:
     """K1 in P1 and K2 in P2, each 2024-01-01 to 2024-12-31 (366 days), 100,000,000 yuan."""
     made = {}
     for code, park in (("K1", zone["p1"]), ("K2", zone["p2"])):
@@ -24,3 +23,8 @@ def projects(zone):
             end_date=dt.date(2024, 12, 31),
         )
     return made
+
+
+@pytest.fixture
+def projects(zone):
+    return make_projects(zone)

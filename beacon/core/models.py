@@ -242,10 +242,10 @@ class ChangeLogEntry(AbstractLogEntry):
     (as migration core 0003 does).
     """
 
-    # the table's key as auditlog made it
-    id = models.AutoField(primary_key=True, verbose_name="ID")
     # Typed by hand: auditlog's AbstractLogEntry has no type information, so the Django
     # plugin does not read this class as a model.
+    # the table's key as auditlog made it
+    id: "models.AutoField[int, int]" = models.AutoField(primary_key=True, verbose_name="ID")
     parent_type: "models.ForeignKey[ContentType | None, ContentType | None]" = models.ForeignKey(
         ContentType,
         verbose_name=_("parent type"),

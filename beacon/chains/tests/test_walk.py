@@ -66,7 +66,7 @@ class Maps(Chains):
 
 
 class TestChainViews(Maps, ModelViewCases):
-    pages = ("list", "add", "detail", "edit", "delete", "history")
+    pages = ("list", "add", "detail", "edit", "delete", "history", "download")
 
     def queries(self, zone):
         return [({"search": "迷你"}, [zone["chain"]]), ({"search": "储能"}, [])]

@@ -9,7 +9,9 @@ one class per model, and cannot ship a model without it.
 
 import importlib
 import pkgutil
+from importlib.machinery import FileFinder
 from pathlib import Path
+from typing import cast
 
 import beacon
 from beacon.api_urls import router
@@ -32,7 +34,9 @@ def walks() -> list[type]:
     for module in pkgutil.walk_packages(beacon.__path__, "beacon."):
         if ".tests.test_" not in module.name:
             continue
-        source = Path(module.module_finder.path, f"{module.name.rsplit('.', 1)[1]}.py")
+        # walk_packages finds test modules on the file system: its finders have a path
+        finder = cast(FileFinder, module.module_finder)
+        source = Path(finder.path, f"{module.name.rsplit('.', 1)[1]}.py")
         if any(base in source.read_text(encoding="utf-8") for base in WALK_BASES):
             importlib.import_module(module.name)
     return WALKS

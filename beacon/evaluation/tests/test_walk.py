@@ -55,7 +55,7 @@ class Schemes(Evaluation):
 
 
 class TestSchemeViews(Schemes, ModelViewCases):
-    pages = ("list", "add", "detail", "edit", "delete", "history")
+    pages = ("list", "add", "detail", "edit", "delete", "history", "download")
 
     def queries(self, zone):
         return [({"search": "测试"}, [zone["scheme"]]), ({"search": "规上"}, [])]

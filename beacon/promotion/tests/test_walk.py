@@ -13,6 +13,7 @@ from beacon.core.testing import (
     EndpointCases,
     ModelViewCases,
 )
+from beacon.core.versions import save_version
 from beacon.promotion.models import (
     Activity,
     Lead,
@@ -44,10 +45,7 @@ class Promotion:
             Activity.objects.create(team=t1, kind="visit", title="拜访宁德华锐", date=DAY),
             Activity.objects.create(team=t2, kind="expo", title="生物医药博览会", date=DAY),
         ]
-        zone["entry_rules"] = [
-            ParkEntryRule.objects.create(park=park, conditions=ENTRY_RULE)
-            for park in (zone["p1"], zone["p2"])
-        ]
+        zone["entry_rules"] = [entry_rule(park) for park in (zone["p1"], zone["p2"])]
         zone["targets"] = [
             PromotionTarget.objects.create(year=2024, team=team, signed_investment=amount)
             for team, amount in ((None, 10**10), (t1, 4 * 10**9), (t2, 3 * 10**9))
@@ -342,19 +340,28 @@ class EntryRules(Promotion):
 
     def spare(self, zone, at):
         self.vacate(zone, at)
-        return ParkEntryRule.objects.create(park=at.park, conditions=ENTRY_RULE)
+        return entry_rule(at.park)
+
+
+def entry_rule(park) -> ParkEntryRule:
+    """A park's entry rule with its first version."""
+    rule = ParkEntryRule.objects.create(park=park, note="入园门槛")
+    save_version(rule, ENTRY_RULE, None)
+    return rule
 
 
 class TestParkEntryRuleViews(EntryRules, ModelViewCases):
     # the park field offers only the parks the user may file into
     refusal = {"park": [CHOICE_ERROR]}
+    # a rule file, written in the application: no import; each version downloads
+    pages = ("list", "add", "detail", "edit", "delete", "history", "download")
 
     def queries(self, zone):
         rules = zone["entry_rules"]
-        return [({"search": "P2"}, rules[1:]), ({"search": "investment_per_mu"}, rules)]
+        return [({"search": "P2"}, rules[1:]), ({"search": "入园门槛"}, rules)]
 
     def form_data(self, zone, at):
-        return {"park": at.park.pk, "conditions": ENTRY_RULE, "note": "先进制造业项目"}
+        return {"park": at.park.pk, "text": ENTRY_RULE, "note": "先进制造业项目"}
 
 
 class TestParkEntryRuleApi(EntryRules, EndpointCases):
@@ -383,6 +390,9 @@ class Targets(Promotion):
 
 
 class TestPromotionTargetViews(Targets, ModelViewCases):
+    # targets are set in the application, a few a year: no import
+    pages = ("list", "add", "detail", "edit", "delete", "history")
+
     def queries(self, zone):
         targets = zone["targets"]
         return [

@@ -91,10 +91,12 @@ ACTIVITY = views_for(
     forms.ActivityForm,
     related=("team",),
 )
+# Targets are set a few a year, in the application: no import.
 PROMOTION_TARGET = views_for(
     PromotionTarget,
     filtersets.PromotionTargetFilterSet,
     tables.PromotionTargetTable,
     forms.PromotionTargetForm,
     related=("team",),
+    pages=("list", "add", "detail", "edit", "delete", "history"),
 )

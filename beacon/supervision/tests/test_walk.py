@@ -302,8 +302,8 @@ class Rules(Supervision):
 
 
 class TestStatusRulesViews(Rules, ModelViewCases):
-    # rule files are written in the application: no import
-    pages = ("list", "add", "detail", "edit", "delete", "history")
+    # rule files are written in the application: no import; each version downloads
+    pages = ("list", "add", "detail", "edit", "delete", "history", "download")
 
     def queries(self, zone):
         default, strict = zone["status_rules"]

@@ -122,11 +122,18 @@ class LinkView(generic.ObjectPermissionMixin, View):
 
     model = Chain
 
-    def get(self, request, pk, key):
+    def link(self, pk, key):
+        """The chain and its link ``key``; 404 when either is not there (a chain with no
+        saved version has no links)."""
         chain = get_object_or_404(self.restricted("view"), pk=pk)
-        link = next((link for link in chain.parsed.links if link.key == key), None)
+        parsed = chain.parsed
+        link = next((link for link in parsed.links if link.key == key), None) if parsed else None
         if link is None:
             raise Http404
+        return chain, link
+
+    def get(self, request, pk, key):
+        chain, link = self.link(pk, key)
         user = request.user
         coverage = services.chain_coverage(chain, user)
         row = next(r for r in coverage["links"] if r["key"] == key)
@@ -165,10 +172,8 @@ class LinkView(generic.ObjectPermissionMixin, View):
 
     def post(self, request, pk, key):
         """A user's word on an enterprise and this link (recorded)."""
-        chain = get_object_or_404(self.restricted("view"), pk=pk)
-        if key not in {link.key for link in chain.parsed.links} or not can(
-            request.user, LinkMapping, "add"
-        ):
+        chain, _link = self.link(pk, key)
+        if not can(request.user, LinkMapping, "add"):
             raise Http404
         form = forms.LinkMappingForm(request.POST)
         form.fields["enterprise"].queryset = restrict(

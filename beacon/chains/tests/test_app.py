@@ -236,3 +236,11 @@ def test_the_api_reads_chains_for_the_roles_that_may(chain, users, role, status)
     if status == 200:
         (row,) = response.json()["results"]
         assert (row["key"], row["version"], row["text"]) == ("mini", 1, CHAIN)
+
+
+def test_a_chain_without_a_version_has_no_links(db, client_for):
+    chain = Chain.objects.create(key="empty", name="未写链")
+    url = reverse("chains:link", args=[chain.pk, "cells"])
+    client = client_for("zone_admin")
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"enterprise": "x", "include": "yes"}).status_code == 404

@@ -40,7 +40,7 @@ class OutsideScope(Http404):
 
 
 class _DryRun(Exception):
-    pass
+    """Raised inside the transaction to undo a dry run that passed."""
 
 
 def write(
@@ -69,7 +69,7 @@ def write(
             if dry_run:
                 raise _DryRun
     except _DryRun:
-        pass
+        pass  # rolled back, as asked
     return result
 
 

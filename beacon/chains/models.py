@@ -41,6 +41,8 @@ class ChainVersion(RuleFileVersion):
         Chain, verbose_name=_("chain"), related_name="versions", on_delete=models.CASCADE
     )
 
+    change_log = Recorded(parent="chain", exclude=("text",))
+
     class Meta:
         ordering = ["chain", "-number"]
         verbose_name = _("chain version")

@@ -182,18 +182,24 @@ def bulk_update_logged(
     fields: Sequence[str],
     batch_size: int = 2000,
 ) -> int:
-    """``bulk_update`` of ``(before, after)`` pairs, logging the fields that changed."""
-    rows = []
+    """``bulk_update`` of the ``(before, after)`` pairs that differ in ``fields``, logging
+    the changes of the fields the model records; the number of rows written."""
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    written, logged = [], []
     for before, after in pairs:
+        if all(getattr(before, a) == getattr(after, a) for a in attnames):
+            continue
+        written.append(after)
         old, new = field_values(before, fields), field_values(after, fields)
-        rows.append((after, {k: [old[k], new[k]] for k in new if old[k] != new[k]}))
-    changed = [(o, c) for o, c in rows if c]
+        changes = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
+        if changes:
+            logged.append((after, changes))
     with transaction.atomic():
-        model.objects.bulk_update([o for o, _ in changed], fields, batch_size=batch_size)
+        model._default_manager.bulk_update(written, fields, batch_size=batch_size)
         ChangeLogEntry.objects.bulk_create(
-            _entries(model, ChangeLogEntry.Action.UPDATE, changed), batch_size=batch_size
+            _entries(model, ChangeLogEntry.Action.UPDATE, logged), batch_size=batch_size
         )
-    return len(changed)
+    return len(written)
 
 
 def bulk_link_logged(model, field_name: str, links, batch_size: int = 2000) -> None:

@@ -14,7 +14,8 @@ all ask it, so a field or a choice cannot be open in one of them and closed in a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -39,6 +40,21 @@ class OutsideScope(Http404):
         self.objects = objects
 
 
+_operator: ContextVar[bool] = ContextVar("beacon_gate_operator", default=False)
+
+
+@contextmanager
+def as_operator():
+    """The server's operator writing in a user's name: a command whose ``--user`` only
+    names who the records are credited to (``beacon chains target``). No scope limits the
+    operator; the change log still names the user."""
+    token = _operator.set(True)
+    try:
+        yield
+    finally:
+        _operator.reset(token)
+
+
 class _DryRun(Exception):
     """Raised inside the transaction to undo a dry run that passed."""
 
@@ -56,13 +72,14 @@ def write(
     inside ``user``'s scope for ``action`` (a name, or a function of the object for a batch
     that both adds and changes) once written, or everything is rolled back and
     ``OutsideScope`` names the objects outside. ``dry_run`` rolls back a write that passed.
-    A ``user`` of None is the command line's system user, which has no scope to keep.
+    A ``user`` of None is the command line's system user, which has no scope to keep, as
+    has the operator (``as_operator``).
     """
     result: Any = None
     try:
         with transaction.atomic(), _as(user):
             result = work()
-            if user is not None:
+            if user is not None and not _operator.get():
                 outside = outside_scope(user, action, _objects(result))
                 if outside:
                     raise OutsideScope(outside)

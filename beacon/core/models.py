@@ -208,7 +208,9 @@ class ApiToken(models.Model):
 
 def parent_of(instance) -> dict:
     """The history parent's columns of a change-log entry about ``instance``."""
-    recorded = getattr(type(instance), "change_log", None)
+    from .changelog import recorded as how_recorded  # changelog stands on these models
+
+    recorded = how_recorded(type(instance))
     if recorded is None or recorded.parent is None:
         return {}
     field = instance._meta.get_field(recorded.parent)

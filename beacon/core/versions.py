@@ -33,7 +33,8 @@ class RuleFileVersion(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = user_field(_("saved by"))
 
-    # the text is the version itself, shown and downloaded as such, never a change
+    # A version is recorded on its owner's history (the subclass names the owner's foreign
+    # key); its text is the version itself, shown and downloaded as such, never a change.
     change_log = Recorded(exclude=("text",))
 
     class Meta:

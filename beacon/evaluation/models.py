@@ -46,6 +46,8 @@ class SchemeVersion(RuleFileVersion):
         Scheme, verbose_name=_("scheme"), related_name="versions", on_delete=models.CASCADE
     )
 
+    change_log = Recorded(parent="scheme", exclude=("text",))
+
     class Meta:
         ordering = ["scheme", "-number"]
         verbose_name = _("scheme version")

@@ -60,8 +60,8 @@ def attach(lead: Lead, upload, title: str, user) -> LeadDocument:
     )
     try:
         return gate.save(user, document)
-    except gate.OutsideScope:
-        document.file.delete(save=False)  # stored before the row was refused
+    except Exception:
+        document.file.delete(save=False)  # stored before the row was refused or failed
         raise
 
 

@@ -1,10 +1,19 @@
 import django_filters
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.filtersets import BaseFilterSet, code_filter, id_filter, park_filter
 
 from .choices import Stage
-from .models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
+from .models import (
+    Activity,
+    Lead,
+    ParkEntryRule,
+    ParkEntryRuleVersion,
+    PromotionTarget,
+    StageChange,
+    Team,
+)
 
 
 def team_filter(field_name="team"):
@@ -69,7 +78,13 @@ class StageChangeFilterSet(BaseFilterSet):
 
 
 class ParkEntryRuleFilterSet(BaseFilterSet):
-    search_fields = ("park__name", "park__code", "note")
+    search_fields = ("park__name", "park__code", "latest_text", "note")
+
+    def filter_search(self, queryset, name, value):
+        # the rule file in force is the latest version's text
+        latest = ParkEntryRuleVersion.objects.filter(rule=OuterRef("pk")).order_by("-number")
+        queryset = queryset.annotate(latest_text=Subquery(latest.values("text")[:1]))
+        return super().filter_search(queryset, name, value)
 
     class Meta:
         model = ParkEntryRule

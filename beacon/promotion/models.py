@@ -322,6 +322,8 @@ class ParkEntryRuleVersion(RuleFileVersion):
         on_delete=models.CASCADE,
     )
 
+    change_log = Recorded(parent="rule", exclude=("text",))
+
     class Meta:
         ordering = ["rule", "-number"]
         verbose_name = _("park entry rule version")

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.filtersets import BaseFilterSet, code_filter, park_filter
@@ -31,7 +32,10 @@ class SupervisionListFilterSet(KeyProjectFilterSet):
     """The supervision list's filters: the projects' own (park, category, search) narrow the
     projects whose status is computed; the day and the status are of the computed rows."""
 
-    as_of = django_filters.DateFilter(label=_("As of"), method="computed")
+    # a day that cannot be read is today, as on every supervision page (views.as_of)
+    as_of = django_filters.CharFilter(
+        label=_("As of"), method="computed", widget=forms.DateInput(attrs={"type": "date"})
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ProjectStatus.choices, method="computed"
     )

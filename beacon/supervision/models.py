@@ -258,6 +258,8 @@ class StatusRuleVersion(RuleFileVersion):
         on_delete=models.CASCADE,
     )
 
+    change_log = Recorded(parent="rules", exclude=("text",))
+
     class Meta:
         ordering = ["rules", "-number"]
         verbose_name = _("status rule version")

@@ -206,6 +206,23 @@ def test_the_command_makes_targets_leads(zone, chain, users, candidate_file, tmp
     assert "0 targets for mini; 0 leads made" in capsys.readouterr().out
 
 
+def test_the_command_credits_the_user_it_names(zone, chain, users, candidate_file, capsys):
+    """--user names whose the list and the leads are; the operator writes them, whatever
+    the user's own scope (a promoter may not make target lists in the application)."""
+    team = Team.objects.create(code="t1", name="整车招商组")
+    ScopeGrant.objects.create(user=users["promoter"], kind="team", object_id=team.pk)
+    args = ["--chain", "mini", "--candidates", str(candidate_file), "--to-pipeline", "t1"]
+    call_command("chains", "target", *args, "--user", "promoter")
+    assert "3 leads made for team t1" in capsys.readouterr().out
+    target_list = TargetList.objects.get()
+    leads = Lead.objects.filter(source=LeadSource.CHAIN_GAP)
+    assert target_list.made_by == users["promoter"]
+    assert {c.moved_by for lead in leads for c in lead.stage_changes.all()} == {users["promoter"]}
+    assert {e.actor for lead in leads for e in ChangeLogEntry.objects.get_for_object(lead)} == {
+        users["promoter"]
+    }
+
+
 def test_a_chain_file_is_checked_when_saved(db, client_for):
     client = client_for("zone_admin")
     add = reverse("chains:chain_add")

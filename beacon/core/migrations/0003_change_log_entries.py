@@ -2,6 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+from fnmatch import fnmatchcase
+
 from django.conf import settings
 from django.db import migrations, models
 from django.db.models.fields.json import KeyTextTransform
@@ -42,13 +44,14 @@ def drop_parent_columns(apps, schema_editor):
     """auditlog's table as auditlog made it."""
     entry = apps.get_model("core", "ChangeLogEntry")
     introspection = schema_editor.connection.introspection
+    # the columns first: SQLite remakes the table, with the model's indexes, on each removal
+    for name in ("parent_type", "parent_id"):
+        schema_editor.remove_field(entry, entry._meta.get_field(name))
     with schema_editor.connection.cursor() as cursor:
         existing = introspection.get_constraints(cursor, TABLE)
     for index in entry._meta.indexes:
         if index.name in existing:
             schema_editor.remove_index(entry, index)
-    for name in ("parent_type", "parent_id"):
-        schema_editor.remove_field(entry, entry._meta.get_field(name))
 
 
 def fill_parents(apps, schema_editor):
@@ -65,19 +68,22 @@ def fill_parents(apps, schema_editor):
             )
 
 
+def follow_in_roles(models: list[str]) -> list[str]:
+    """A rule's models, the change log's new name added where a name or pattern of it
+    (``auditlog.logentry``, ``auditlog.*``) reached the old one."""
+    reached = any(
+        fnmatchcase("auditlog.logentry", m) and not fnmatchcase("core.changelogentry", m)
+        for m in models
+    )
+    kept = [m for m in models if m != "auditlog.logentry"]
+    return [*kept, "core.changelogentry"] if reached else models
+
+
 def rename_in_roles(apps, schema_editor):
     """Roles name the change log by its model: the auditor's rule follows it."""
     role_model = apps.get_model("core", "Role")
     for role in role_model.objects.all():
-        rules = [
-            {
-                **rule,
-                "models": [
-                    "core.changelogentry" if m == "auditlog.logentry" else m for m in rule["models"]
-                ],
-            }
-            for rule in role.rules
-        ]
+        rules = [{**rule, "models": follow_in_roles(rule["models"])} for rule in role.rules]
         if rules != role.rules:
             role.rules = rules
             role.save(update_fields=["rules"])

@@ -155,9 +155,10 @@ class ParkEntryRuleSerializer(ScopedModelSerializer):
 
     park = code_field(Park)
     conditions = serializers.CharField(
+        label=gettext_lazy("conditions (YAML)"),
         help_text=gettext_lazy(
             'conditions: then a list, e.g.  - {field: investment_per_mu, op: ">=", value: 3000000}'
-        )
+        ),
     )
 
     class Meta:

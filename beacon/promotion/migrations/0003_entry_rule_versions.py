@@ -50,6 +50,12 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(conditions_to_versions, versions_to_conditions),
+        # a default first, so that undoing the removal can put the column back on every row
+        migrations.AlterField(
+            model_name='parkentryrule',
+            name='conditions',
+            field=models.TextField(default='', verbose_name='conditions (YAML)'),
+        ),
         migrations.RemoveField(
             model_name='parkentryrule',
             name='conditions',

@@ -357,3 +357,12 @@ def test_a_parks_entry_rule_is_a_versioned_rule_file(promo, client_for, users, z
     # a note alone changes no version
     client.patch(url, {"note": "2025 起"}, content_type="application/json")
     assert rule.versions.count() == 3
+    # each version shows in the rule's history, by whom (the text is the version's own)
+    from beacon.core.views.generic import history_for
+
+    saved = [
+        (e.changes["number"][1], e.actor.username)
+        for e in history_for(rule, users["zone_admin"])
+        if e.content_type.model == "parkentryruleversion"
+    ]
+    assert sorted(saved) == [("1", "park_officer"), ("2", "park_officer"), ("3", "zone_admin")]

@@ -358,7 +358,11 @@ class TestParkEntryRuleViews(EntryRules, ModelViewCases):
 
     def queries(self, zone):
         rules = zone["entry_rules"]
-        return [({"search": "P2"}, rules[1:]), ({"search": "入园门槛"}, rules)]
+        return [
+            ({"search": "P2"}, rules[1:]),
+            ({"search": "investment_per_mu"}, rules),
+            ({"search": "入园门槛"}, rules),
+        ]
 
     def form_data(self, zone, at):
         return {"park": at.park.pk, "text": ENTRY_RULE, "note": "先进制造业项目"}

@@ -84,13 +84,6 @@ ACTIVITY = views_for(
     forms.ActivityForm,
     related=("team",),
 )
-ACTIVITY = views_for(
-    Activity,
-    filtersets.ActivityFilterSet,
-    tables.ActivityTable,
-    forms.ActivityForm,
-    related=("team",),
-)
 # Targets are set a few a year, in the application: no import.
 PROMOTION_TARGET = views_for(
     PromotionTarget,

@@ -2,9 +2,11 @@ from pathlib import Path
 
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from beacon.analytics.chains import InputError
 from beacon.analytics.conditions import RuleError
+from beacon.core import gate
 from beacon.core.commandline import acting_user
 from beacon.core.versions import save_version
 from beacon.promotion.models import Team
@@ -59,20 +61,23 @@ class Command(BaseCommand):
             raise CommandError(f"unknown team {options['to_pipeline']!r}")
         chain = self.chain(options["chain"], user)
         provinces = [p.strip() for p in options["exclude_provinces"].split(",") if p.strip()]
+        # --user names whose the list and the leads are, as the operator writes them; the
+        # list and its leads are kept together or not at all
         try:
-            target_list = make_target_list(
-                chain,
-                options["candidates"],
-                user,
-                top=options["top"],
-                exclude_provinces=provinces,
-                home_province=options["home_province"],
-                home_city=options["home_city"],
-            )
+            with gate.as_operator(), transaction.atomic():
+                target_list = make_target_list(
+                    chain,
+                    options["candidates"],
+                    user,
+                    top=options["top"],
+                    exclude_provinces=provinces,
+                    home_province=options["home_province"],
+                    home_city=options["home_city"],
+                )
+                targets = list(target_list.targets.select_related("target_list__chain"))
+                leads = to_pipeline(targets, team, user)
         except (RuleError, InputError, OSError) as e:
             raise CommandError(str(e)) from e
-        targets = list(target_list.targets.select_related("target_list__chain"))
-        leads = to_pipeline(targets, team, user)
         if options["out"]:
             write_targets(targets, options["out"])
         self.stdout.write(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from beacon.analytics.chains import Chain as ParsedChain
 from beacon.analytics.chains import parse_chain
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded, user_field
+from beacon.core.validators import USCCField
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Enterprise
 
@@ -133,7 +134,7 @@ class Target(BeaconModel):
     )
     link = models.CharField(_("link"), max_length=60)
     rank = models.PositiveIntegerField(_("rank"))
-    uscc = models.CharField(_("Unified Social Credit Code"), max_length=18)
+    uscc = USCCField(_("Unified Social Credit Code"))
     name = models.CharField(_("name"), max_length=200)
     province = models.CharField(_("province"), max_length=40, blank=True)
     city = models.CharField(_("city"), max_length=40, blank=True)

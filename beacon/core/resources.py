@@ -435,7 +435,11 @@ class Resource:
                 _("must be one of %(choices)s")
                 % {"choices": ", ".join(v for v, _l in field.choices)}
             )
-        return PARSERS[col.kind](cell)
+        value = PARSERS[col.kind](cell)
+        if col.kind == "text" and value:
+            # the model's own reading of a typed value: a USCC in any case is one company
+            value = self.model._meta.get_field(col.field_name).to_python(value)
+        return value
 
     def build(self, values: dict, before):
         instance = self.model() if before is None else _copy(before)

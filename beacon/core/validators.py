@@ -1,9 +1,11 @@
-"""Validators of identifiers and years every station files: the Unified Social Credit Code,
-which enterprises and leads carry, and a year of figures, facts or targets."""
+"""Identifiers and years every station files: the Unified Social Credit Code, which
+enterprises and leads carry (its validator and its field), and a year of figures, facts or
+targets."""
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
@@ -38,3 +40,30 @@ def validate_year(value: int) -> None:
             % {"first": MIN_YEAR, "last": latest},
             code="year_range",
         )
+
+
+def normalise_uscc(value):
+    """A USCC as the registry keeps it: upper case, without the spaces a user typed."""
+    return value.strip().replace(" ", "").upper() if isinstance(value, str) else value
+
+
+class USCCField(models.CharField):
+    """A Unified Social Credit Code, kept and compared in upper case wherever it enters:
+    forms, the API, imports, lookups (``uscc=…``, ``uscc__in=…``) and bulk writes alike, so
+    ``91441200ma7emwk15h`` is the company ``91441200MA7EMWK15H``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return normalise_uscc(super().to_python(value))
+
+    def get_prep_value(self, value):
+        return normalise_uscc(super().get_prep_value(value))
+
+    def pre_save(self, model_instance, add):
+        # the object in memory holds what was written, as after a refresh
+        value = normalise_uscc(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value

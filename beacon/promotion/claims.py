@@ -12,6 +12,8 @@ import numpy as np
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
+from beacon.core.validators import normalise_uscc
+
 from .choices import ClaimStatus, Stage
 from .models import Lead
 
@@ -89,9 +91,10 @@ def rival_claims_many(leads: list[Lead], limit: int = SHOWN) -> list[list[Claim]
         if uscc:
             by_uscc.setdefault(uscc, []).append(pk)
     for i, lead in enumerate(leads):
-        for pk in by_uscc.get(lead.uscc, []) if lead.uscc else []:
+        uscc = normalise_uscc(lead.uscc)  # as typed in a form not yet saved
+        for pk in by_uscc.get(uscc, []) if uscc else []:
             if rival(i, pk):
-                found[i][pk] = (_("same USCC %(uscc)s") % {"uscc": lead.uscc}, 100.0)
+                found[i][pk] = (_("same USCC %(uscc)s") % {"uscc": uscc}, 100.0)
     choices = list(
         dict.fromkeys(
             (pk, text, normalised)

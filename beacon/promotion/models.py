@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from beacon.core.choices import ScopeKind
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded, user_field
 from beacon.core.querysets import RestrictedQuerySet
-from beacon.core.validators import validate_uscc, validate_year
+from beacon.core.validators import USCCField, validate_uscc, validate_year
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Enterprise, IndustryClass, Park, amount_field
 
@@ -109,12 +109,8 @@ class Lead(BeaconModel):
     """
 
     # the company
-    uscc = models.CharField(
-        _("Unified Social Credit Code"),
-        max_length=18,
-        blank=True,
-        db_index=True,
-        validators=[validate_uscc],
+    uscc = USCCField(
+        _("Unified Social Credit Code"), blank=True, db_index=True, validators=[validate_uscc]
     )
     company = models.CharField(_("company"), max_length=200)
     company_en = models.CharField(_("company (English)"), max_length=200, blank=True)

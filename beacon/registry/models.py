@@ -4,11 +4,12 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded
-from beacon.core.validators import validate_uscc, validate_year
+from beacon.core.validators import USCCField, validate_uscc, validate_year
 
 from .choices import (
     ClassificationLevel,
@@ -148,9 +149,7 @@ class Parcel(BeaconModel):
 class Enterprise(BilingualNameMixin, BeaconModel):
     """One enterprise, one file (一企一档): identity, industry, park, land and flags."""
 
-    uscc = models.CharField(
-        _("Unified Social Credit Code"), max_length=18, unique=True, validators=[validate_uscc]
-    )
+    uscc = USCCField(_("Unified Social Credit Code"), unique=True, validators=[validate_uscc])
     industry = models.ForeignKey(
         IndustryClass,
         verbose_name=_("industry class"),
@@ -199,6 +198,15 @@ class Enterprise(BilingualNameMixin, BeaconModel):
             models.Index(
                 fields=["status", "park", "high_tech", "industry"], name="registry_ent_dashboard"
             ),
+        ]
+        constraints = [
+            # The field keeps codes in upper case; the database holds it to that whoever
+            # writes, so one company is filed once however its code was typed.
+            models.UniqueConstraint(
+                Upper("uscc"),
+                name="registry_enterprise_uscc_any_case",
+                violation_error_message=_("An enterprise with this code is already filed."),
+            )
         ]
 
     def get_absolute_url(self):

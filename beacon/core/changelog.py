@@ -235,3 +235,13 @@ def bulk_link_logged(model, field_name: str, links, batch_size: int = 2000) -> N
         ChangeLogEntry.objects.bulk_create(
             _entries(model, ChangeLogEntry.Action.UPDATE, changes), batch_size=batch_size
         )
+
+
+def log_attempts(rows: Sequence[models.Model], note: str) -> None:
+    """Record on each row's history an attempt that changed nothing (an access entry), in
+    the name of whoever the enclosing ``acting_as`` names."""
+    by_model: dict[type, list] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append((row, {"refused": [None, note]}))
+    for model, entries in by_model.items():
+        ChangeLogEntry.objects.bulk_create(_entries(model, ChangeLogEntry.Action.ACCESS, entries))

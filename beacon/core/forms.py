@@ -2,6 +2,7 @@ from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from . import existence
 from .scopes import SCOPE_TARGETS
 
 
@@ -12,6 +13,17 @@ class StyledModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+
+    def validate_unique(self):
+        """A record that would clash with one the user may not see fails with the neutral
+        message, not "already exists" (``beacon.core.existence``)."""
+        if self.user is not None:
+            hidden = existence.hidden_clashes(self.user, self.instance)
+            if hidden:
+                existence.report_attempt(self.user, hidden, "form")
+                self.add_error(None, existence.NEUTRAL)
+                return
+        super().validate_unique()
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

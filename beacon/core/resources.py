@@ -16,13 +16,13 @@ from decimal import Decimal, InvalidOperation
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beacon.analytics.io import FALSE_WORDS, TRUE_WORDS
 
-from . import gate, permissions
+from . import existence, gate, permissions
 from .changelog import bulk_create_logged, bulk_update_logged, field_values
 from .tabular import Sheet
 
@@ -297,10 +297,26 @@ class Resource:
         if result.errors:
             return result
         parsed = self._parse_rows(sheet, columns, user, result.errors)
-        plan = self._plan(parsed, user, result.errors)
+        plan, hidden = self._plan(parsed, user, result.errors)
+        if hidden:
+            self._refuse_hidden(plan, hidden, result, user, dry_run)
         if not result.errors:
-            self._write_through_gate(plan, result, user, dry_run)
+            self._write_through_gate([p for p in plan if p[0] not in hidden], result, user, dry_run)
+            if dry_run:
+                result.created += len(hidden)
         return self._sorted(result, columns)
+
+    def _refuse_hidden(self, plan, hidden: dict, result: ImportResult, user, dry_run) -> None:
+        """Rows whose key a record out of the user's sight holds read as new rows (a dry run
+        counts them created, as it would an unknown key) and are refused, with the neutral
+        message, when written; the attempt is on the record's history either way."""
+        existence.report_attempt(user, list(hidden.values()), "import")
+        if not dry_run:
+            result.errors.extend(
+                RowProblem(rownum, self.key[0], str(existence.NEUTRAL))
+                for rownum, _b, _i, _m in plan
+                if rownum in hidden
+            )
 
     def _columns(self, sheet: Sheet, errors: list[RowProblem]) -> list[Column | None]:
         """The column each header names; problems with the header row go to ``errors``."""
@@ -355,13 +371,17 @@ class Resource:
             parsed.append((rownum, values))
         return parsed
 
-    def _plan(self, parsed, user, errors) -> list[tuple]:
+    def _plan(self, parsed, user, errors) -> tuple[list[tuple], dict]:
         """``(row, saved object or None, object to write, many-to-many values)`` for each
-        row that passes the model's checks and the user's scope and fields."""
+        row that passes the model's checks and the user's scope and fields; and the saved
+        records out of the user's sight whose keys rows name, by row."""
         existing = self.existing([k for k in (self.key_of(v) for _r, v in parsed) if None not in k])
-        plan = []
+        visible = self._visible(existing.values(), user)
+        plan, hidden = [], {}
         for rownum, values in parsed:
             before = existing.get(self.key_of(values))
+            if before is not None and before.pk not in visible:
+                hidden[rownum], before = before, None  # as if there were none
             if before is not None and (
                 user is not None and not permissions.instance_in_scope(user, before, "change")
             ):
@@ -379,7 +399,20 @@ class Resource:
                     if c.kind == "m2m" and c.name in values
                 }
                 plan.append((rownum, before, instance, m2m))
-        return plan
+        return plan, {
+            rownum: row for rownum, row in hidden.items() if rownum in {p[0] for p in plan}
+        }
+
+    def _visible(self, rows, user) -> set:
+        """The pks of ``rows`` the user may see (all of them for the command line)."""
+        pks = [row.pk for row in rows]
+        if user is None:
+            return set(pks)
+        visible: set = set()
+        for start in range(0, len(pks), 5000):
+            chunk = self.model._default_manager.filter(pk__in=pks[start : start + 5000])
+            visible |= set(permissions.restrict(chunk, user, "view").values_list("pk", flat=True))
+        return visible
 
     def _write_through_gate(self, plan, result: ImportResult, user, dry_run: bool) -> None:
         """Write the plan in one transaction; a row that would land outside the user's
@@ -399,6 +432,36 @@ class Resource:
                 RowProblem(row_of[id(obj)], self.scope_column(), _("outside your scope"))
                 for obj in outside.objects
             )
+        except IntegrityError:
+            # another import or user filed some of these rows since the file was read
+            result.created = result.updated = result.unchanged = 0
+            result.errors.extend(self._filed_meanwhile(plan, user))
+
+    def _filed_meanwhile(self, plan, user) -> list[RowProblem]:
+        """The new rows whose keys are now taken, each with the message its key's record
+        allows the user to read: "filed meanwhile" if they may see it, the neutral one if
+        not; one row-less problem if none of the keys explains the clash."""
+        new = [(rownum, instance) for rownum, before, instance, _m in plan if before is None]
+        now = self.existing([self.key_of_instance(inst) for _r, inst in new])
+        visible = self._visible(now.values(), user)
+        problems = []
+        for rownum, inst in new:
+            row = now.get(self.key_of_instance(inst))
+            if row is None:
+                continue
+            reason = (
+                _("filed meanwhile by someone else; import the file again to update it")
+                if row.pk in visible
+                else existence.NEUTRAL
+            )
+            problems.append(RowProblem(rownum, self.key[0], str(reason)))
+        return problems or [
+            RowProblem(1, self.key[0], _("another change got in the way; import the file again"))
+        ]
+
+    def key_of_instance(self, instance) -> tuple:
+        cols = {c.name: c for c in self.columns}
+        return tuple(getattr(instance, cols[k].field_name) for k in self.key)
 
     def _sorted(self, result: ImportResult, columns) -> ImportResult:
         """Problems in reading order: by row, then by the column's place in the file."""

@@ -67,3 +67,11 @@ class USCCField(models.CharField):
         value = normalise_uscc(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
+
+
+class HeldByDatabase(models.UniqueConstraint):
+    """A unique constraint the database alone holds, for writes from anywhere; a form or an
+    import says the clash through the model's own unique field, so it is not said twice."""
+
+    def validate(self, *args, **kwargs):
+        return

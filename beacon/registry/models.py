@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded
-from beacon.core.validators import USCCField, validate_uscc, validate_year
+from beacon.core.validators import HeldByDatabase, USCCField, validate_uscc, validate_year
 
 from .choices import (
     ClassificationLevel,
@@ -202,11 +202,7 @@ class Enterprise(BilingualNameMixin, BeaconModel):
         constraints = [
             # The field keeps codes in upper case; the database holds it to that whoever
             # writes, so one company is filed once however its code was typed.
-            models.UniqueConstraint(
-                Upper("uscc"),
-                name="registry_enterprise_uscc_any_case",
-                violation_error_message=_("An enterprise with this code is already filed."),
-            )
+            HeldByDatabase(Upper("uscc"), name="registry_enterprise_uscc_any_case")
         ]
 
     def get_absolute_url(self):

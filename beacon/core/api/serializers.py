@@ -1,11 +1,18 @@
+import copy
+
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.validators import ProhibitSurrogateCharactersValidator
+from rest_framework.settings import api_settings
+from rest_framework.validators import (
+    ProhibitSurrogateCharactersValidator,
+    UniqueTogetherValidator,
+    UniqueValidator,
+)
 
-from .. import gate
+from .. import existence, gate, permissions
 
 
 def validate_storable_text(value) -> None:
@@ -96,10 +103,25 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             related = getattr(field, "child_relation", field)
             if isinstance(related, serializers.RelatedField) and related.queryset is not None:
                 related.queryset = access.choices(field.source, related.queryset)
+            for validator in field.validators:
+                if isinstance(validator, UniqueValidator):
+                    # a clash with a row out of sight is the neutral refusal of validate()
+                    validator.queryset = permissions.restrict(validator.queryset, user, "view")
+
+    def get_validators(self):
+        validators = super().get_validators()
+        user = getattr(self.context.get("request"), "user", None)
+        if user is not None and user.is_authenticated:
+            for validator in validators:
+                if isinstance(validator, UniqueTogetherValidator):
+                    validator.queryset = permissions.restrict(validator.queryset, user, "view")
+        return validators
 
     def validate(self, attrs):
-        """Refuse, rather than silently drop, a value the role may not change."""
+        """Refuse, rather than silently drop, a value the role may not change; refuse a
+        record that would clash with one the user may not see as if there were none."""
         attrs = super().validate(attrs)
+        self.refuse_hidden_clash(attrs)
         fixed = getattr(self, "fixed_fields", set())
         if fixed and isinstance(self.initial_data, dict):
             current = self.to_representation(self.instance) if self.instance else {}
@@ -111,6 +133,23 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if errors:
                 raise serializers.ValidationError(errors)
         return attrs
+
+    def refuse_hidden_clash(self, attrs) -> None:
+        user = getattr(self.context.get("request"), "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        model = self.Meta.model
+        probe = copy.copy(self.instance) if self.instance is not None else model()
+        names = {f.name for f in model._meta.concrete_fields}
+        for name, value in attrs.items():
+            if name in names:
+                setattr(probe, name, value)
+        hidden = existence.hidden_clashes(user, probe)
+        if hidden:
+            existence.report_attempt(user, hidden, "API")
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [existence.NEUTRAL]}
+            )
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError
 from django.db.models import Max, Model, ProtectedError, Q
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
@@ -270,6 +271,11 @@ class ObjectEditView(ObjectPermissionMixin, View):
                 instance = gate.write(request.user, action, form.save)
             except gate.OutsideScope:
                 form.add_error(None, gate.SCOPE_MESSAGE)
+            except IntegrityError:
+                # a record with the same key was filed between the check and the save
+                form.add_error(
+                    None, _("A record like this was filed meanwhile; check and save again.")
+                )
             else:
                 messages.success(request, _("Saved %(object)s.") % {"object": instance})
                 return redirect(instance.get_absolute_url())

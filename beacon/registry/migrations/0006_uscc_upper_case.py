@@ -40,6 +40,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(upper_case_codes, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='enterprise',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Upper('uscc'), name='registry_enterprise_uscc_any_case', violation_error_message='An enterprise with this code is already filed.'),
+            constraint=beacon.core.validators.HeldByDatabase(django.db.models.functions.text.Upper('uscc'), name='registry_enterprise_uscc_any_case'),
         ),
     ]

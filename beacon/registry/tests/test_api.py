@@ -425,6 +425,46 @@ def test_second_figures_row_for_the_same_enterprise_and_year_is_a_409(zone, api)
     assert list(kept.values_list("revenue", flat=True)) == [Decimal("120000000.00")]
 
 
+NEUTRAL = "This cannot be filed here; the zone administration has been told."
+
+
+def test_a_code_out_of_sight_is_refused_without_saying_it_exists(zone, api, client_for):
+    """A park officer filing an enterprise under another park's enterprise's code gets the
+    neutral refusal, in the API and in the form, never "already exists"; the attempt is on
+    that enterprise's history for the zone administration."""
+    from beacon.core.models import ChangeLogEntry
+
+    hidden = zone["p2_enterprise"]
+    officer = api("park_officer")
+    response = officer.post(
+        f"{API}/enterprises/", enterprise_data(uscc=hidden.uscc.lower()), "application/json"
+    )
+    assert (response.status_code, response.json()) == (400, {"non_field_errors": [NEUTRAL]})
+    # one the officer may see clashes as it always did
+    response = officer.post(
+        f"{API}/enterprises/", enterprise_data(uscc=zone["p1_enterprise"].uscc), "application/json"
+    )
+    assert response.status_code == 409
+    form = client_for("park_officer").post(
+        "/registry/enterprises/add/",
+        {
+            "uscc": hidden.uscc,
+            "name": "本园企业",
+            "industry": hidden.industry_id,
+            "park": zone["p1"].pk,
+            "status": "active",
+        },
+    )
+    assert form.status_code == 200
+    assert form.context["form"].errors == {"__all__": [NEUTRAL]}
+    attempts = ChangeLogEntry.objects.get_for_object(hidden).filter(action=3)
+    assert [e.changes["refused"][1] for e in attempts.order_by("pk")] == [
+        "park_officer filed one like it (API)",
+        "park_officer filed one like it (form)",
+    ]
+    assert Enterprise.objects.count() == 4
+
+
 def test_a_clash_mixed_with_other_errors_is_a_400(zone, api):
     data = enterprise_data(uscc=zone["p2_enterprise"].uscc, park="P9")
     response = api("zone_admin").post(f"{API}/enterprises/", data, "application/json")

@@ -100,11 +100,68 @@ class TestEnterpriseImport:
             [zone["p2_enterprise"].uscc, "改他园企业", "3841", "P1", "是", ""],
         ]
         result = run("enterprises", rows, user=officer)
+        # another park's enterprise is out of sight: its code reads as no one's (issue 14)
         assert [str(e) for e in result.errors] == [
             "row 3, column park: outside your scope",
-            "row 4, column uscc: outside your scope",
+            "row 4, column uscc: This cannot be filed here; the zone administration has been told.",
         ]
         assert not Enterprise.objects.filter(uscc=GOOD).exists()
+
+    def test_rows_filed_meanwhile_are_named_not_a_server_error(self, zone, users, monkeypatch):
+        """Two imports of the same new rows at once: the second finds them taken when it
+        writes, and says so by row; nothing of it is written."""
+        from beacon.core.resources import Resource
+
+        resource = get_resource("enterprises")
+        read = Resource.existing
+        calls = []
+
+        def as_when_read(self, keys):
+            calls.append(keys)
+            return {} if len(calls) == 1 else read(self, keys)  # the first read came too early
+
+        monkeypatch.setattr(Resource, "existing", as_when_read)
+        taken = zone["p1_enterprise"]
+        rows = [
+            ENTERPRISE_HEADER,
+            [GOOD, "新企业", "3841", "P1", "是", ""],
+            [taken.uscc, taken.name, "3841", "P1", "是", ""],
+        ]
+        count = Enterprise.objects.count()
+        result = resource.run(read_sheet(csv_bytes(rows)), user=users["zone_admin"])
+        assert [str(e) for e in result.errors] == [
+            "row 3, column uscc: filed meanwhile by someone else;"
+            " import the file again to update it"
+        ]
+        assert (result.created, Enterprise.objects.count()) == (0, count)
+        # the same for a park officer whose race was with another park: the neutral answer
+        calls.clear()
+        hidden = zone["p2_enterprise"]
+        rows[2] = [hidden.uscc, "本园企业", "3841", "P1", "是", ""]
+        result = resource.run(read_sheet(csv_bytes(rows)), user=users["park_officer"])
+        assert [str(e) for e in result.errors] == [
+            "row 3, column uscc: This cannot be filed here; the zone administration has been told."
+        ]
+
+    def test_a_code_out_of_sight_reads_like_an_unknown_one(self, zone, users):
+        """A park officer's dry run answers the same for another park's enterprise's code as
+        for a code no one has; the real run refuses it neutrally, and the zone
+        administration sees the attempt on that enterprise's history."""
+        officer, hidden = users["park_officer"], zone["p2_enterprise"]
+        unknown = [ENTERPRISE_HEADER, [GOOD, "本园企业", "3841", "P1", "是", ""]]
+        taken = [ENTERPRISE_HEADER, [hidden.uscc.lower(), "本园企业", "3841", "P1", "是", ""]]
+        dry = [run("enterprises", rows, user=officer, dry_run=True) for rows in (unknown, taken)]
+        assert [(r.errors, r.created, r.updated, r.unchanged) for r in dry] == [([], 1, 0, 0)] * 2
+        result = run("enterprises", taken, user=officer)
+        assert [str(e) for e in result.errors] == [
+            "row 2, column uscc: This cannot be filed here; the zone administration has been told."
+        ]
+        hidden.refresh_from_db()
+        assert hidden.park == zone["p2"]
+        attempts = ChangeLogEntry.objects.get_for_object(hidden).filter(action=3)
+        assert [(e.actor, e.changes["refused"][1]) for e in attempts] == [
+            (officer, "park_officer filed one like it (import)")
+        ] * 2
 
     def test_the_change_log_names_the_importer(self, zone, users):
         admin = users["zone_admin"]

@@ -20,7 +20,9 @@ NEUTRAL = _("This cannot be filed here; the zone administration has been told.")
 def unique_lookups(model) -> list[tuple[str, ...]]:
     """The sets of fields whose values no two rows of ``model`` may share."""
     opts = model._meta
-    sets = [(f.name,) for f in opts.local_concrete_fields if f.unique and not f.primary_key]
+    sets: list[tuple[str, ...]] = [
+        (f.name,) for f in opts.local_concrete_fields if f.unique and not f.primary_key
+    ]
     sets += [tuple(names) for names in opts.unique_together]
     sets += [
         tuple(c.fields)
@@ -38,6 +40,7 @@ def hidden_clashes(user, instance: models.Model) -> list[models.Model]:
         values = {}
         for name in names:
             field = model._meta.get_field(name)
+            assert isinstance(field, models.Field)  # unique keys are concrete fields
             values[field.attname] = getattr(instance, field.attname)
         if any(v in (None, "") for v in values.values()):
             continue

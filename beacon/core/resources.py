@@ -501,7 +501,9 @@ class Resource:
         value = PARSERS[col.kind](cell)
         if col.kind == "text" and value:
             # the model's own reading of a typed value: a USCC in any case is one company
-            value = self.model._meta.get_field(col.field_name).to_python(value)
+            field = self.model._meta.get_field(col.field_name)
+            assert isinstance(field, models.Field)  # a text column is a concrete field
+            value = field.to_python(value)
         return value
 
     def build(self, values: dict, before):

@@ -138,7 +138,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         user = getattr(self.context.get("request"), "user", None)
         if user is None or not user.is_authenticated:
             return
-        model = self.Meta.model
+        model: type[models.Model] = self.Meta.model
         probe = copy.copy(self.instance) if self.instance is not None else model()
         names = {f.name for f in model._meta.concrete_fields}
         for name, value in attrs.items():

@@ -194,8 +194,18 @@ def bulk_update_logged(
         changes = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
         if changes:
             logged.append((after, changes))
+    stamped = [
+        f.name
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) and f.name not in fields
+    ]
+    now = timezone.now()
+    for obj in written:
+        # bulk_update skips auto_now; a row an import changed was updated all the same
+        for name in stamped:
+            setattr(obj, name, now)
     with transaction.atomic():
-        model._default_manager.bulk_update(written, fields, batch_size=batch_size)
+        model._default_manager.bulk_update(written, [*fields, *stamped], batch_size=batch_size)
         ChangeLogEntry.objects.bulk_create(
             _entries(model, ChangeLogEntry.Action.UPDATE, logged), batch_size=batch_size
         )

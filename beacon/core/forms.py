@@ -1,8 +1,13 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from . import existence
+from . import existence, gate
 from .scopes import SCOPE_TARGETS
 
 
@@ -13,17 +18,6 @@ class StyledModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-
-    def validate_unique(self):
-        """A record that would clash with one the user may not see fails with the neutral
-        message, not "already exists" (``beacon.core.existence``)."""
-        if self.user is not None:
-            hidden = existence.hidden_clashes(self.user, self.instance)
-            if hidden:
-                existence.report_attempt(self.user, hidden, "form")
-                self.add_error(None, existence.NEUTRAL)
-                return
-        super().validate_unique()
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -35,6 +29,78 @@ class StyledModelForm(forms.ModelForm):
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+
+    def validate_unique(self):
+        """A record that would clash with one the user may not see fails with the neutral
+        message, not "already exists" (``beacon.core.existence``)."""
+        if self.user is not None:
+            hidden = existence.hidden_clashes(self.user, self.instance)
+            if hidden:
+                existence.report_attempt(self.user, hidden, "form")
+                self.add_error(None, existence.NEUTRAL)
+                return
+        super().validate_unique()
+
+
+# The hidden field of an edit form holding the version of the object it was read at.
+VERSION_FIELD = "_version"
+
+
+def carry_version(form: forms.ModelForm) -> None:
+    """Add the version ``form``'s saved object was read at, to be sent back with it."""
+    form.fields[VERSION_FIELD] = forms.CharField(
+        widget=forms.HiddenInput, required=False, initial=gate.version(form.instance)
+    )
+
+
+def read_at(form: forms.ModelForm) -> str:
+    """The version a valid bound form says its object was read at ("" when it says none)."""
+    return form.cleaned_data.get(VERSION_FIELD, "")
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field whose value in a stale form differs from the one saved since."""
+
+    name: str
+    label: str
+    yours: str
+    saved: str
+
+
+def differences(form: forms.ModelForm, current: models.Model) -> list[Difference]:
+    """The fields of a valid ``form`` whose values differ from ``current``'s, as shown."""
+    found = []
+    for name, form_field in form.fields.items():
+        try:
+            field = current._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # not a stored field (the version itself)
+        if not isinstance(field, models.Field):
+            continue
+        if field.many_to_many:
+            yours = list(form.cleaned_data.get(name) or [])
+            saved = list(getattr(current, name).all())
+            if {o.pk for o in yours} == {o.pk for o in saved}:
+                continue
+            shown = (", ".join(sorted(map(str, yours))), ", ".join(sorted(map(str, saved))))
+        elif field.value_from_object(form.instance) == field.value_from_object(current):
+            continue
+        else:
+            shown = (_shown(form.instance, field), _shown(current, field))
+        found.append(Difference(name, str(form_field.label or name), *shown))
+    return found
+
+
+def _shown(obj: models.Model, field) -> str:
+    value = getattr(obj, field.name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    return str(formats.localize(value) if not isinstance(value, models.Model) else value)
 
 
 class CodeChoiceField(forms.ModelChoiceField):

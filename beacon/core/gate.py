@@ -6,6 +6,11 @@ write is rolled back and ``OutsideScope`` is raised. The surfaces turn that into
 answer: a form error, an API 400, an import's row errors, and a 404 for a page with no form
 to show it on (``OutsideScope`` is an ``Http404``).
 
+An edit carries the version of the object it was read at (``version``): the form as a
+hidden field, the API as ``If-Match``. ``hold_unchanged`` locks the row and raises
+``StaleEdit`` when someone saved it since, so a second save cannot silently overwrite the
+first.
+
 ``field_access`` is the other half: which fields a user may set through an action and
 among which related objects they may choose. Forms, serializers, imports and the admin
 all ask it, so a field or a choice cannot be open in one of them and closed in another.
@@ -13,6 +18,7 @@ all ask it, so a field or a choice cannot be open in one of them and closed in a
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
@@ -27,6 +33,10 @@ from . import permissions
 from .changelog import acting_as
 
 SCOPE_MESSAGE = _("The object would be outside your scope.")
+STALE_MESSAGE = _(
+    "Someone else saved this record after you opened it. Nothing of yours was saved yet: "
+    "compare your values with the saved ones, then save again to keep yours."
+)
 CHECK_CHUNK = 5000
 
 T = TypeVar("T")
@@ -100,12 +110,52 @@ def save(user, obj: models.Model, action: str | None = None) -> models.Model:
     return write(user, action or ("add" if obj._state.adding else "change"), work)
 
 
-def delete(user, obj: models.Model) -> None:
-    """Delete ``obj``, which must be inside ``user``'s scope for deleting, as ``user``."""
+def delete(user, obj: models.Model, *read_at: str) -> None:
+    """Delete ``obj``, which must be inside ``user``'s scope for deleting, as ``user``; if
+    ``read_at`` names versions, only while it is still at one of them (``hold_unchanged``)."""
     if outside_scope(user, "delete", [obj]):
         raise OutsideScope([obj])
     with transaction.atomic(), _as(user):
+        if read_at:
+            hold_unchanged(obj, *read_at)
         obj.delete()
+
+
+class StaleEdit(Exception):
+    """The object was saved by someone else since it was read; nothing was written.
+    ``current`` is the object as saved now."""
+
+    def __init__(self, current: models.Model):
+        super().__init__(str(STALE_MESSAGE))
+        self.current = current
+
+
+def version(obj: models.Model) -> str:
+    """The version of ``obj`` as read from the database: a digest of every stored field.
+
+    A digest rather than the ``updated`` time, so that writes which do not stamp it (a
+    queryset's update, a bulk import) still make a new version. Compare only versions of
+    objects read from the database: a value typed into a form (``1.5``) and the same value
+    read back (``1.50``) digest differently.
+    """
+    digest = hashlib.blake2b(digest_size=12)
+    for field in obj._meta.concrete_fields:
+        digest.update(repr(field.value_to_string(obj)).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def hold_unchanged(obj: models.Model, *read_at: str) -> None:
+    """Lock ``obj``'s row until the transaction ends and raise ``StaleEdit`` unless it is
+    still at one of the versions ``read_at``; an object deleted meanwhile is not found.
+    Call it inside ``write``."""
+    # unordered: a model's ordering by a related field would join a table FOR UPDATE
+    rows = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).order_by()
+    current = rows[0] if rows else None
+    if current is None:
+        raise Http404
+    if version(current) not in read_at:
+        raise StaleEdit(current)
 
 
 def _as(user):

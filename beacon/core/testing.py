@@ -50,6 +50,10 @@ NO = None
 HTMX = {"HX-Request": "true"}
 PER_PAGE = 50
 SCOPE_ERROR = "The object would be outside your scope."
+STALE_ERROR = (
+    "Someone else saved this record after you opened it. Nothing of yours was saved yet: "
+    "compare your values with the saved ones, then save again to keep yours."
+)
 CHOICE_ERROR = "Select a valid choice. That choice is not one of the available choices."
 
 API_ROOT = "/api/v1"
@@ -299,6 +303,7 @@ PAGE_TESTS = {
     "test_detail_and_history_hold_the_scope": ("detail", "history"),
     "test_create_holds_the_scope_and_is_logged": ("add",),
     "test_edit_holds_the_scope_and_is_logged": ("edit",),
+    "test_a_stale_edit_shows_both_values_and_writes_nothing": ("edit",),
     "test_delete_holds_the_scope_and_is_logged": ("delete",),
     "test_import_holds_the_scope_and_is_logged": ("import",),
 }
@@ -562,6 +567,29 @@ class ModelViewCases(Walk):
         assert entry.actor == users[role]
         assert entry.changes[field] == [str(before), str(value)]
 
+    def test_a_stale_edit_shows_both_values_and_writes_nothing(self, zone, client_for):
+        """Two people open the same edit form; the second to save is shown what the first
+        saved beside their own values, and saves again knowingly."""
+        role = next(r for r in ROLES if self.scopes(r)["change"] is not NO)
+        client, (field, value) = client_for(role), self.change
+        obj = self.reach(zone, self.scopes(role)["change"])[0]
+        before = getattr(obj, field)
+        assert before != value
+        url = self.url("_edit", obj)
+        data = {**post_data(client.get(url).context["form"]), **self.change_with}
+        first = self.model.objects.get(pk=obj.pk)  # the first one saves meanwhile
+        setattr(first, field, value)
+        first.save()
+        response = client.post(url, data)
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.non_field_errors() == [STALE_ERROR]
+        assert {d.name for d in response.context["conflict"]} == {field, *self.change_with}
+        assert getattr(self.model.objects.get(pk=obj.pk), field) == value
+        response = client.post(url, post_data(form))
+        assert response.status_code == 302, response.context["form"].errors
+        assert getattr(self.model.objects.get(pk=obj.pk), field) == before
+
     @pytest.mark.parametrize("role", ROLES)
     def test_delete_holds_the_scope_and_is_logged(self, zone, users, client_for, role):
         client, scope = client_for(role), self.scopes(role)["delete"]
@@ -730,12 +758,30 @@ class EndpointCases(Walk):
             return
         inside = self.reach(zone, scope)
         target = inside[-1]
-        response = client.patch(f"{url}{target.pk}/", {field: value}, "application/json")
+        before = getattr(target, field)
+        read_at = client.get(f"{url}{target.pk}/")["ETag"]
+        response = client.patch(
+            f"{url}{target.pk}/", {field: value}, "application/json", HTTP_IF_MATCH=read_at
+        )
         assert (response.status_code, response.json()[field]) == (200, value)
+        assert response["ETag"] not in ("", read_at)
         target.refresh_from_db()
         assert getattr(target, field) == value
         (entry,) = log_entries(target, ChangeLogEntry.Action.UPDATE)
         assert (entry.actor, list(entry.changes)) == (actor, [field])
+        # a second write at the version read before the first is refused, and names the
+        # version there is now
+        stale = client.patch(
+            f"{url}{target.pk}/", {field: before}, "application/json", HTTP_IF_MATCH=read_at
+        )
+        current = response["ETag"]
+        assert (stale.status_code, stale.json()) == (
+            409,
+            {"detail": STALE_ERROR, "version": current.strip('"')},
+        )
+        assert stale["ETag"] == current
+        target.refresh_from_db()
+        assert getattr(target, field) == value
         for obj in self.outside(zone, scope):
             before = getattr(obj, field)
             response = client.patch(f"{url}{obj.pk}/", {field: value}, "application/json")

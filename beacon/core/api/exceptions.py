@@ -1,4 +1,5 @@
-"""Every error under /api/ is JSON: validation 400, unknown or out-of-scope 404, clashes 409."""
+"""Every error under /api/ is JSON: validation 400, unknown or out-of-scope 404, clashes and
+stale writes (If-Match) 409."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -10,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .. import gate
 
 UNIQUE_CODES = {"unique", "unique_together"}
 API_PATH_PREFIX = "/api/"
@@ -32,7 +35,18 @@ def _is_unique_clash(detail) -> bool:
     return bool(codes) and all(c in UNIQUE_CODES for c in codes)
 
 
+def etag(obj) -> str:
+    """The API's name for ``obj``'s version (``gate.version``), quoted as HTTP has it."""
+    return f'"{gate.version(obj)}"'
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, gate.StaleEdit):
+        return Response(
+            {"detail": str(gate.STALE_MESSAGE), "version": gate.version(exc.current)},
+            status=status.HTTP_409_CONFLICT,
+            headers={"ETag": etag(exc.current)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(getattr(exc, "message_dict", None) or {"detail": exc.messages})
     if isinstance(exc, ProtectedError):

@@ -21,7 +21,10 @@ DESCRIPTIONS = {
     "401": "Not authenticated",
     "403": "The role may not do this",
     "404": "Not found, or outside the user's scope",
-    "409": "Clashes with an existing record, or still referred to",
+    "409": (
+        "Clashes with an existing record, is still referred to, or was changed since the "
+        "version named in If-Match (the answer then holds the current 'version')"
+    ),
     "415": "The request body is in a format the API does not read",
 }
 

@@ -25,6 +25,7 @@ from django_tables2 import RequestConfig
 
 from .. import changelog, gate, permissions
 from ..downloads import table_attachment
+from ..forms import VERSION_FIELD, carry_version, differences, read_at
 from ..models import ChangeLogEntry
 from ..resources import resource_for_model
 from ..tabular import SpreadsheetError, read_sheet
@@ -252,10 +253,12 @@ class ObjectEditView(ObjectPermissionMixin, View):
             data=data, files=files, instance=obj, initial=initial, user=self.request.user
         )
         limit_form(form, gate.field_access(self.request.user, self.model, action))
+        if obj.pk is not None:
+            carry_version(form)
         return form
 
-    def render_form(self, obj, form):
-        context = {**self.base_context(), "object": obj, "form": form}
+    def render_form(self, obj, form, conflict=()):
+        context = {**self.base_context(), "object": obj, "form": form, "conflict": conflict}
         return render(self.request, self.template_name, context)
 
     def get(self, request, pk=None):
@@ -267,8 +270,21 @@ class ObjectEditView(ObjectPermissionMixin, View):
         action = "add" if obj.pk is None else "change"
         form = self.get_form(obj, request.POST, request.FILES)
         if form.is_valid():
+
+            def save():
+                if read_at(form):
+                    gate.hold_unchanged(obj, read_at(form))
+                return form.save()
+
             try:
-                instance = gate.write(request.user, action, form.save)
+                instance = gate.write(request.user, action, save)
+            except gate.StaleEdit as stale:
+                # The user's values stay in the form beside the saved ones; saving again
+                # from here is a save at the current version, made knowingly.
+                form.add_error(None, gate.STALE_MESSAGE)
+                form.data = form.data.copy()
+                form.data[form.add_prefix(VERSION_FIELD)] = gate.version(stale.current)
+                return self.render_form(obj, form, differences(form, stale.current))
             except gate.OutsideScope:
                 form.add_error(None, gate.SCOPE_MESSAGE)
             except IntegrityError:

@@ -556,6 +556,8 @@ class ModelViewCases(Walk):
         url = self.url("_edit", obj)
         page = client.get(url)
         assert page.status_code == 200
+        # every input is styled as Tabler's (StyledModelForm)
+        assert all(f.field.widget.attrs.get("class") for f in page.context["form"].visible_fields())
         before = getattr(obj, field)
         data = {**post_data(page.context["form"]), field: value, **self.change_with}
         response = client.post(url, data)

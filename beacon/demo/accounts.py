@@ -9,7 +9,8 @@ from django.apps import apps
 from beacon.core.models import Role, ScopeGrant, User
 from beacon.core.scopes import SCOPE_TARGETS
 
-DEMO_PASSWORD = "beacon-demo-2024"
+# The demo's published password (bandit B105).
+DEMO_PASSWORD = "beacon-demo-2024"  # nosec B105
 DEMO_USERS = (
     ("admin", "zone_admin"),
     ("park1", "park_officer"),

@@ -76,10 +76,10 @@ def make_zone() -> dict:
 
 
 def make_user(role_code: str, zone: dict | None = None, username: str | None = None) -> User:
+    role = Role.objects.get(code=role_code)
+    # as `beacon createuser` makes it: the role says who may use the Django admin
     user = User.objects.create_user(
-        username=username or role_code,
-        password=PASSWORD,
-        role=Role.objects.get(code=role_code),
+        username=username or role_code, password=PASSWORD, role=role, is_staff=role.staff
     )
     if zone is not None:
         if role_code == "park_officer":

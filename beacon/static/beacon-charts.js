@@ -1,4 +1,11 @@
-// Small wrappers so every page draws its ECharts the same way.
+// Small wrappers so every page draws its ECharts the same way, and the one escaping path
+// for text from data: a formatter that builds a tooltip or label as HTML passes every value
+// through beaconEscape. Data reaches the page only as JSON in a json_script element.
+const beaconEscape = echarts.format.encodeHTML;
+function beaconData(id) {
+  const el = document.getElementById(id);
+  return el ? JSON.parse(el.textContent) : null;
+}
 function beaconChart(id, option) {
   const el = document.getElementById(id);
   if (!el) return null;
@@ -30,4 +37,43 @@ function beaconScatter(id, series, xName, yName, log) {
     xAxis: {type: type, name: xName, nameLocation: 'middle', nameGap: 28, scale: true},
     yAxis: {type: type, name: yName, scale: true},
     series: series.map(s => Object.assign({type: 'scatter', symbolSize: 5, large: true}, s))});
+}
+
+// Each page's charts, drawn when the page carries their data element.
+const BEACON_CHARTS = {
+  // the zone dashboard
+  'chart-data': d => {
+    beaconBar('chart-parks', d.parks, [{name: d.labels.enterprises, data: d.park_counts}, {name: d.labels.high_tech, data: d.park_high_tech}]);
+    beaconPie('chart-sections', d.sections);
+    beaconLine('chart-trend', d.years, [{name: d.labels.output, data: d.output}, {name: d.labels.tax, data: d.tax, yAxisIndex: 1}]);
+  },
+  'enterprise-trend': t => {
+    beaconLine('chart-trend', t.years, [{name: t.labels.output, data: t.output}, {name: t.labels.tax, data: t.tax, yAxisIndex: 1}]);
+  },
+  'scheme-trend': t => {
+    beaconBar('chart-trend-classes', t.years, t.classes.map(c => Object.assign({stack: 'classes'}, c)));
+    beaconLine('chart-trend-per-mu', t.years, [{name: t.labels.tax_per_mu, data: t.tax_per_mu}, {name: t.labels.value_added_per_mu, data: t.value_added_per_mu, yAxisIndex: 1}]);
+  },
+  'run-charts': c => {
+    beaconPie('chart-classes', c.classes);
+    if (c.score_bins) beaconBar('chart-scores', c.score_bins, [{name: c.labels.enterprises, data: c.score_counts}]);
+    beaconBar('chart-park-classes', c.parks, c.park_classes);
+    if (c.scatter) beaconScatter('chart-scatter', c.scatter, c.labels.land, c.labels.tax_per_mu, true);
+  },
+  'funnel-data': f => {
+    beaconBar('chart-funnel', f.stages, [{name: f.label, data: f.reached}]);
+  },
+  // a chain's links in columns by segment; a node's tooltip is its name and enterprises
+  'chain-graph': g => {
+    const chart = beaconChart('chain-map', {legend: undefined, grid: undefined,
+      tooltip: {formatter: p => p.dataType === 'node' ? `${beaconEscape(p.data.name)}: ${beaconEscape(p.data.value)}` : ''},
+      series: [{type: 'graph', layout: 'none', roam: true, data: g.nodes, links: g.edges,
+        edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 8, label: {position: 'right', fontSize: 11},
+        lineStyle: {color: '#aaa', curveness: 0.15}}]});
+    if (chart) chart.on('click', p => { if (p.dataType === 'node') window.location = p.data.url; });
+  },
+};
+for (const [id, draw] of Object.entries(BEACON_CHARTS)) {
+  const data = beaconData(id);
+  if (data) draw(data);
 }

@@ -14,7 +14,7 @@
   const lo = t(g.range[0]), hi = t(g.range[1]);
   const pad = Math.max(3 * DAY, (hi - lo) * 0.02);
   const today = t(g.today);
-  const esc = echarts.format.encodeHTML;
+  const esc = beaconEscape;
   const GREY = '#626976', INK = '#1d273b';
 
   function tooltip(p) {
@@ -54,6 +54,7 @@
   const baselines = ms.flatMap((m, i) => m.replanned ? [{value: [t(m.baseline), i], row: i}] : []);
   const actuals = ms.flatMap((m, i) => m.actual ? [{value: [t(m.actual), i], row: i}] : []);
 
+  el.style.height = `${g.height}px`;
   const chart = echarts.init(el);
   chart.setOption({
     animation: false,

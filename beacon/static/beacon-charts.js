@@ -1,16 +1,53 @@
-// Small wrappers so every page draws its ECharts the same way, and the one escaping path
-// for text from data: a formatter that builds a tooltip or label as HTML passes every value
-// through beaconEscape. Data reaches the page only as JSON in a json_script element.
-const beaconEscape = echarts.format.encodeHTML;
+// Small wrappers so every page draws its ECharts the same way. Data reaches the page only as
+// JSON in a json_script element, and every tooltip is built by beaconTip: text nodes in
+// elements, never HTML from a string, so no name or value from data can become markup. (The
+// Content-Security-Policy refuses inline style attributes too, which ECharts' own tooltip
+// markup and its tooltip arrow carry: colours are set through the CSSOM instead, and
+// `confine` leaves the arrow out.)
+function beaconTip(lines) {
+  const box = document.createElement('div');
+  for (const line of lines) {
+    const row = box.appendChild(document.createElement('div'));
+    if (typeof line.colour === 'string') {
+      const marker = row.appendChild(document.createElement('span'));
+      marker.className = 'chart-marker';
+      marker.style.backgroundColor = line.colour;
+    }
+    row.appendChild(document.createElement(line.bold ? 'b' : 'span')).textContent = line.text;
+  }
+  return box;
+}
+function beaconValue(value) {
+  if (Array.isArray(value)) return value.map(beaconValue).join(', ');
+  if (value === null || value === undefined || value === '') return '—';
+  return typeof value === 'number' ? echarts.format.addCommas(value) : String(value);
+}
+// ECharts' default tooltip, as text: the axis value and each series' value, or one item's
+// name and value (and share, in a pie)
+function beaconTooltip(params) {
+  if (Array.isArray(params)) {
+    return beaconTip([{text: params.length ? params[0].axisValueLabel : '', bold: true},
+      ...params.map(p => ({colour: p.color, text: `${p.seriesName}: ${beaconValue(p.value)}`}))]);
+  }
+  const share = params.percent === undefined ? '' : ` (${params.percent}%)`;
+  const name = params.name ? `${params.name}: ` : '';
+  const lines = [{colour: params.color, text: `${name}${beaconValue(params.value)}${share}`}];
+  // a series given no name is called 'series\0<n>' inside ECharts
+  if (params.seriesName && !params.seriesName.includes('\0')) lines.unshift({text: params.seriesName, bold: true});
+  return beaconTip(lines);
+}
 function beaconData(id) {
   const el = document.getElementById(id);
   return el ? JSON.parse(el.textContent) : null;
+}
+function beaconTooltipOption(trigger, formatter) {
+  return {trigger: trigger, confine: true, formatter: formatter || beaconTooltip};
 }
 function beaconChart(id, option) {
   const el = document.getElementById(id);
   if (!el) return null;
   const chart = echarts.init(el);
-  chart.setOption(Object.assign({tooltip: {trigger: 'axis'}, legend: {top: 0},
+  chart.setOption(Object.assign({tooltip: beaconTooltipOption('axis'), legend: {top: 0},
     grid: {left: 70, right: 20, top: 40, bottom: 60}}, option));
   window.addEventListener('resize', () => chart.resize());
   return chart;
@@ -27,13 +64,13 @@ function beaconLine(id, categories, series) {
     series: series.map(s => Object.assign({type: 'line', smooth: true}, s))});
 }
 function beaconPie(id, data) {
-  return beaconChart(id, {tooltip: {trigger: 'item'}, series: [{type: 'pie', radius: ['35%', '70%'], data: data}]});
+  return beaconChart(id, {tooltip: beaconTooltipOption('item'), series: [{type: 'pie', radius: ['35%', '70%'], data: data}]});
 }
 // One series of [x, y] points per group (class), both axes numeric; log axes for figures
 // that span orders of magnitude (land from 5 to 3,000 mu).
 function beaconScatter(id, series, xName, yName, log) {
   const type = log ? 'log' : 'value';
-  return beaconChart(id, {tooltip: {trigger: 'item'},
+  return beaconChart(id, {tooltip: beaconTooltipOption('item'),
     xAxis: {type: type, name: xName, nameLocation: 'middle', nameGap: 28, scale: true},
     yAxis: {type: type, name: yName, scale: true},
     series: series.map(s => Object.assign({type: 'scatter', symbolSize: 5, large: true}, s))});
@@ -66,7 +103,7 @@ const BEACON_CHARTS = {
   // a chain's links in columns by segment; a node's tooltip is its name and enterprises
   'chain-graph': g => {
     const chart = beaconChart('chain-map', {legend: undefined, grid: undefined,
-      tooltip: {formatter: p => p.dataType === 'node' ? `${beaconEscape(p.data.name)}: ${beaconEscape(p.data.value)}` : ''},
+      tooltip: beaconTooltipOption('item', p => p.dataType === 'node' ? beaconTip([{colour: p.color, text: `${p.data.name}: ${beaconValue(p.data.value)}`}]) : ''),
       series: [{type: 'graph', layout: 'none', roam: true, data: g.nodes, links: g.edges,
         edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 8, label: {position: 'right', fontSize: 11},
         lineStyle: {color: '#aaa', curveness: 0.15}}]});

@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.passwords import PasswordProfile
+
 BASE_DIR = Path(__file__).resolve().parent
 BEACON_HOME = Path(os.environ.get("BEACON_HOME") or Path.cwd() / "beacon-data").resolve()
 
@@ -127,11 +129,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
+# Password rules: MLPS level 3 (`mlps3`) or OWASP ASVS level 2 (`asvs`), each number settable
+# on its own (BEACON_PASSWORD_MIN_LENGTH, _MIN_CLASSES, _HISTORY, _MAX_AGE_DAYS).
+_PASSWORDS = PasswordProfile.named(os.environ.get("BEACON_PASSWORD_PROFILE", "mlps3"), os.environ)
+BEACON_PASSWORD_PROFILE = _PASSWORDS.name
+BEACON_PASSWORD_MAX_AGE_DAYS = _PASSWORDS.max_age_days
+AUTH_PASSWORD_VALIDATORS = _PASSWORDS.validators()
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,6 +1,7 @@
 """Password rules, on every path that sets a password: the command line (``createuser``),
 the change-password page and the Django admin's account forms all check a new password with
-``validate_new_password``, which runs the validators of ``AUTH_PASSWORD_VALIDATORS``.
+Django's one ``password_validation.validate_password``, which runs the validators of
+``AUTH_PASSWORD_VALIDATORS`` (Django's own password forms call it too).
 
 The validators come from a profile, chosen by ``BEACON_PASSWORD_PROFILE``:
 
@@ -91,14 +92,6 @@ PROFILES = {
     "mlps3": PasswordProfile("mlps3", min_length=8, min_classes=3, history=5, max_age_days=90),
     "asvs": PasswordProfile("asvs", min_length=12, min_classes=0, history=5, max_age_days=0),
 }
-
-
-def validate_new_password(password: str, user) -> None:
-    """Raise ``ValidationError`` with every rule ``password`` breaks for ``user`` (saved or
-    not yet): the one check of every path that sets a password."""
-    from django.contrib.auth import password_validation
-
-    password_validation.validate_password(password, user)
 
 
 def character_classes(password: str) -> int:

@@ -1,12 +1,12 @@
 import getpass
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from beacon.core.changelog import bulk_create_logged
 from beacon.core.models import Role, ScopeGrant, User
-from beacon.core.passwords import validate_new_password
 from beacon.core.scopes import resolve_scope
 
 
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             password = getpass.getpass("Password: ")
         user = User(username=username, email=email, role=role_obj, is_staff=role_obj.staff)
         try:
-            validate_new_password(password, user)
+            validate_password(password, user)
         except ValidationError as refused:
             raise CommandError(f"password refused: {' '.join(refused.messages)}") from None
         user.set_password(password)

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "beacon.core.mfa.SecondFactorMiddleware",
     "beacon.core.middleware.SessionTimeoutMiddleware",
+    "beacon.core.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "beacon.core.changelog.ChangeLogMiddleware",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "beacon.core.context_processors.navigation",
+                "beacon.core.account.last_login",
             ],
         },
     }

@@ -154,10 +154,13 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 BEACON_MFA_REQUIRED = os.environ.get("BEACON_MFA_REQUIRED", "1") != "0"
 OTP_TOTP_ISSUER = "Beacon"
 
-# Lockout after repeated failed logins; every attempt, good or bad, is kept in the login log.
+# Lockout after repeated failed logins: a username at an address, and an address across all
+# usernames (beacon.core.lockout); every attempt, good or bad, is kept in the login log.
+AXES_HANDLER = "beacon.core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_FAILURE_LIMIT", 5))
+BEACON_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10_000

@@ -43,12 +43,9 @@ def on_login(sender, request, user, **kwargs):
     """At login: note an expired password, and tell the user about the login before."""
     if password_expired(user):
         request.session[EXPIRED] = True
-    # set by django-axes when a login form is checked; a session made otherwise (a test's
-    # force_login) is no login to report
-    attempt_time = getattr(request, "axes_attempt_time", None)
-    if attempt_time is None:
-        return
-    last = previous_login(user.get_username(), attempt_time)
+    # django-axes, before core in INSTALLED_APPS, has logged this login at this time
+    now = getattr(request, "axes_attempt_time", None) or timezone.now()
+    last = previous_login(user.get_username(), now)
     request.session[LAST_LOGIN] = last
     messages.info(request, describe(last), fail_silently=True)
 

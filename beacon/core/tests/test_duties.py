@@ -173,3 +173,11 @@ def test_an_older_installation_gets_the_split(db):
     assert grants(system) == DUTIES["system_admin"]
     assert grants(security) == DUTIES["security_admin"]
     assert all(u.role.privileged for u in (system, security, auditor))
+
+
+@pytest.mark.parametrize("role", DUTIES)
+def test_each_has_a_home_and_the_staff_a_way_to_the_admin(users, role):
+    page = admin_client(users[role]).get("/")
+    assert page.status_code == 200
+    has_link = 'id="admin-link"' in page.content.decode()
+    assert has_link == (role != "auditor")

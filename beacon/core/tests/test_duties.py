@@ -181,3 +181,59 @@ def test_each_has_a_home_and_the_staff_a_way_to_the_admin(users, role):
     assert page.status_code == 200
     has_link = 'id="admin-link"' in page.content.decode()
     assert has_link == (role != "auditor")
+
+
+class TestScopeGrantsInTheAdmin:
+    def form(self, user, grants: list[dict], existing: int = 0) -> dict:
+        data = {
+            "username": user.username,
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+            "role": user.role_id,
+            "is_active": "on",
+            "scope_grants-TOTAL_FORMS": str(len(grants)),
+            "scope_grants-INITIAL_FORMS": str(existing),
+            "scope_grants-MIN_NUM_FORMS": "0",
+            "scope_grants-MAX_NUM_FORMS": "1000",
+        }
+        for i, grant in enumerate(grants):
+            data.update({f"scope_grants-{i}-{k}": v for k, v in grant.items()})
+            data[f"scope_grants-{i}-user"] = user.pk
+        return data
+
+    def test_the_security_administrator_grants_a_park_by_its_code(self, zone, users):
+        officer = users["park_officer"]
+        client = admin_client(users["security_admin"])
+        url = f"/admin/core/user/{officer.pk}/change/"
+        (p1_grant,) = officer.scope_grants.all()
+        assert 'value="P1"' in client.get(url).content.decode()
+
+        unknown = client.post(
+            url,
+            self.form(
+                officer,
+                [{"id": p1_grant.pk, "kind": "park", "key": "P1"}, {"kind": "park", "key": "P9"}],
+                existing=1,
+            ),
+        )
+        assert "Nothing of this kind has this code." in unknown.content.decode()
+        assert officer.scope_ids("park") == {zone["p1"].pk}
+
+        done = client.post(
+            url,
+            self.form(
+                officer,
+                [{"id": p1_grant.pk, "kind": "park", "key": "P1"}, {"kind": "park", "key": "P2"}],
+                existing=1,
+            ),
+        )
+        assert done.status_code == 302
+        officer = User.objects.get(pk=officer.pk)
+        assert officer.scope_ids("park") == {zone["p1"].pk, zone["p2"].pk}
+
+    def test_no_administrator_grants_themselves_anything(self, users):
+        me = users["security_admin"]
+        data = self.form(me, [{"kind": "park", "key": "P1"}])
+        admin_client(me).post(f"/admin/core/user/{me.pk}/change/", data)
+        assert not me.scope_grants.exists()

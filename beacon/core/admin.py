@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import gate
 from .admin_scoped import ScopedModelAdmin
-from .models import ScopeGrant, User
+from .models import ApiToken, ScopeGrant, User
 from .scopes import SCOPE_TARGETS, resolve_scope
 
 
@@ -93,9 +93,24 @@ class ScopeGrantInline(admin.TabularInline):
         return not self._own(request, obj) and super().has_delete_permission(request, obj)
 
 
+class ApiTokenInline(admin.TabularInline):
+    """A user's API tokens, to revoke (delete); a token is issued on the command line, which
+    shows its key once."""
+
+    model = ApiToken
+    fields = readonly_fields = ("prefix", "description", "created", "expires", "last_used")
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class AccountAdmin(ScopedModelAdmin, UserAdmin):
-    inlines = [ScopeGrantInline]
+    inlines = [ScopeGrantInline, ApiTokenInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),

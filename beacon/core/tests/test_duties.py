@@ -8,7 +8,7 @@ from django.apps import apps
 from django.test import Client
 
 from beacon.conftest import PASSWORD, make_user
-from beacon.core.models import Role, User
+from beacon.core.models import ApiToken, Role, User
 from beacon.core.permissions import ACTIONS, can
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +196,8 @@ class TestScopeGrantsInTheAdmin:
             "scope_grants-INITIAL_FORMS": str(existing),
             "scope_grants-MIN_NUM_FORMS": "0",
             "scope_grants-MAX_NUM_FORMS": "1000",
+            "api_tokens-TOTAL_FORMS": "0",
+            "api_tokens-INITIAL_FORMS": "0",
         }
         for i, grant in enumerate(grants):
             data.update({f"scope_grants-{i}-{k}": v for k, v in grant.items()})
@@ -235,5 +237,29 @@ class TestScopeGrantsInTheAdmin:
     def test_no_administrator_grants_themselves_anything(self, users):
         me = users["security_admin"]
         data = self.form(me, [{"kind": "park", "key": "P1"}])
-        admin_client(me).post(f"/admin/core/user/{me.pk}/change/", data)
+        saved = admin_client(me).post(f"/admin/core/user/{me.pk}/change/", data)
+        # the account is saved; the grant, which the form does not offer, is ignored
+        assert saved.status_code == 302
         assert not me.scope_grants.exists()
+
+
+def test_the_security_administrator_revokes_anyones_token(users):
+    token, _key = ApiToken.issue(users["leader"], "reports")
+    client = admin_client(users["security_admin"])
+    url = f"/admin/core/user/{users['leader'].pk}/change/"
+    assert f"{token.prefix}" in client.get(url).content.decode()
+    data = {
+        "username": "leader",
+        "role": users["leader"].role_id,
+        "is_active": "on",
+        "scope_grants-TOTAL_FORMS": "0",
+        "scope_grants-INITIAL_FORMS": "0",
+        "api_tokens-TOTAL_FORMS": "1",
+        "api_tokens-INITIAL_FORMS": "1",
+        "api_tokens-0-id": token.pk,
+        "api_tokens-0-user": users["leader"].pk,
+        "api_tokens-0-DELETE": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    assert not ApiToken.objects.filter(pk=token.pk).exists()

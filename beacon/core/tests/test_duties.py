@@ -63,9 +63,6 @@ def test_each_is_sent_to_set_up_a_second_factor(settings, role):
 
 
 def admin_client(user) -> Client:
-    """Logged in as ``user``, made staff as its role says (as ``createuser`` does)."""
-    user.is_staff = user.role.staff
-    user.save()
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client

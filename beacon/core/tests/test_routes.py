@@ -386,7 +386,8 @@ class TestRoutes(Walk):
         assert answered == expected
 
     @pytest.mark.parametrize("label", sorted(ADMIN))
-    def test_admin_answers_each_caller_as_written(self, built, label):
+    def test_admin_answers_each_caller_as_written(self, built, db, label):
+        # db: ordered with the database tests, before the browser tests that flush it
         app_model = label.replace(".", "_")
         answered, expected = {}, {}
         for role, codes in zip(CALLERS, cells(ADMIN[label]), strict=True):

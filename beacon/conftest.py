@@ -22,6 +22,7 @@ ROLES = (
     "enterprise_user",
     "auditor",
     "system_admin",
+    "security_admin",
 )
 PASSWORD = "Beacon-test-2024"
 CHROMIUM = "/usr/bin/chromium"

@@ -17,6 +17,8 @@ import csp.constants as csp
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.passwords import PasswordProfile
+
 BASE_DIR = Path(__file__).resolve().parent
 BEACON_HOME = Path(os.environ.get("BEACON_HOME") or Path.cwd() / "beacon-data").resolve()
 
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "beacon.core.mfa.SecondFactorMiddleware",
     "beacon.core.middleware.SessionTimeoutMiddleware",
+    "beacon.core.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "beacon.core.changelog.ChangeLogMiddleware",
@@ -98,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "beacon.core.context_processors.navigation",
+                "beacon.core.account.last_login",
             ],
         },
     }
@@ -129,11 +133,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
+# Password rules: MLPS level 3 (`mlps3`) or OWASP ASVS level 2 (`asvs`), each number settable
+# on its own (BEACON_PASSWORD_MIN_LENGTH, _MIN_CLASSES, _HISTORY, _MAX_AGE_DAYS).
+_PASSWORDS = PasswordProfile.named(os.environ.get("BEACON_PASSWORD_PROFILE", "mlps3"), os.environ)
+BEACON_PASSWORD_PROFILE = _PASSWORDS.name
+BEACON_PASSWORD_MAX_AGE_DAYS = _PASSWORDS.max_age_days
+AUTH_PASSWORD_VALIDATORS = _PASSWORDS.validators()
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -151,10 +156,13 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 BEACON_MFA_REQUIRED = os.environ.get("BEACON_MFA_REQUIRED", "1") != "0"
 OTP_TOTP_ISSUER = "Beacon"
 
-# Lockout after repeated failed logins; every attempt, good or bad, is kept in the login log.
+# Lockout after repeated failed logins: a username at an address, and an address across all
+# usernames (beacon.core.lockout); every attempt, good or bad, is kept in the login log.
+AXES_HANDLER = "beacon.core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_FAILURE_LIMIT", 5))
+BEACON_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10_000

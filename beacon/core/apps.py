@@ -8,15 +8,19 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import (
             audit_resources,  # noqa: F401  (registers the audit logs' export tables)
             checks,  # noqa: F401  (registers the production checks)
         )
+        from .account import on_login
         from .api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .changelog import register_models
         from .navigation import MenuGroup, MenuItem, register_group
 
         register_models()
+        user_logged_in.connect(on_login, dispatch_uid="beacon.core.account.on_login")
         register_group(
             MenuGroup(
                 _("Audit"),

@@ -140,6 +140,29 @@ class User(AbstractUser):
         return cache[kind]
 
 
+class PasswordHistory(models.Model):
+    """A password a user has had, as its hash only, and when it was set: the history a new
+    password may not repeat, and the age that makes the current one expire
+    (``beacon.core.passwords``)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), related_name="password_history", on_delete=models.CASCADE
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created = models.DateTimeField(_("set"), default=timezone.now, db_index=True)
+
+    # A change of password is recorded, never the hash.
+    change_log = Recorded(parent="user", include=("user", "created"))
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+
+    def __str__(self):
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"
+
+
 class ScopeGrant(models.Model):
     """One object (a park, a team, an enterprise) a user's scoped rules reach."""
 

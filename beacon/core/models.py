@@ -259,6 +259,16 @@ class ChangeLogEntry(AbstractLogEntry):
     parent_id: "models.BigIntegerField[int | None, int | None]" = models.BigIntegerField(
         _("parent id"), null=True, blank=True
     )
+    # An account that has acted is deactivated, not deleted: the append-only log cannot
+    # forget who made a change, so deleting such an account is refused.
+    actor: "models.ForeignKey[User | None, User | None]" = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
 
     objects = ChangeLogManager()
 
@@ -277,3 +287,69 @@ class ChangeLogEntry(AbstractLogEntry):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The change log is append-only: an entry is never deleted.")
+
+
+class LoginKind(models.TextChoices):
+    LOGIN = "login", _("login")
+    LOGOUT = "logout", _("logout")
+
+
+class LoginRecord(models.Model):
+    """One login or one logout, each its own row: the login log is append-only, so a
+    logout is recorded as a row of its own, not written into its login's row. The two of
+    one session share its ``session_hash``."""
+
+    kind = models.CharField(_("event"), max_length=10, choices=LoginKind.choices)
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    username = models.CharField(_("username"), max_length=255, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    path = models.CharField(_("path"), max_length=255, blank=True)
+    session_hash = models.CharField(_("session key hash (SHA-256)"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("login")
+        verbose_name_plural = _("logins")
+        indexes = [models.Index(fields=["session_hash"], name="core_login_session")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username} {self.time:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginFailure(models.Model):
+    """One failed login, and whether the account was locked at that attempt."""
+
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    username = models.CharField(_("username"), max_length=255, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    path = models.CharField(_("path"), max_length=255, blank=True)
+    locked_out = models.BooleanField(_("locked out"), default=False)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self):
+        return f"{self.username} {self.time:%Y-%m-%d %H:%M:%S}"
+
+
+def logins(queryset):
+    """The login rows of ``queryset``, each with the time its session logged out (None while
+    it has not, or when it ended by timing out)."""
+    if "logout_time" in queryset.query.annotations:
+        return queryset
+    logout = (
+        LoginRecord.objects.filter(
+            kind=LoginKind.LOGOUT,
+            username=models.OuterRef("username"),
+            session_hash=models.OuterRef("session_hash"),
+            time__gte=models.OuterRef("time"),
+        )
+        .exclude(session_hash="")
+        .order_by("time")
+        .values("time")[:1]
+    )
+    return queryset.filter(kind=LoginKind.LOGIN).annotate(logout_time=models.Subquery(logout))

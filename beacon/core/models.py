@@ -3,16 +3,18 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import ClassVar
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import chain
 from .choices import ScopeKind
 from .querysets import RestrictedQuerySet
 
@@ -206,6 +208,47 @@ class ApiToken(models.Model):
         return self.expires is not None and self.expires <= timezone.now()
 
 
+class ChainedManager(models.Manager):
+    """Chains the rows of a bulk insert in the order given, in its transaction."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            chain.link(objs, *chain.chain_tail(self.model, self.db))
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+class ChainedRecord(models.Model):
+    """A row of an audit log: its place in the log's hash chain, the hash of the row before
+    it and its own (``beacon.core.chain``), set as it is inserted. The database refuses to
+    change or delete it (``beacon.core.audit``)."""
+
+    chain_seq = models.BigIntegerField(_("place in the chain"), unique=True, editable=False)
+    chain_prev = models.CharField(_("previous hash"), max_length=64, editable=False)
+    chain_hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    objects: ClassVar[models.Manager] = ChainedManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, using=None, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An audit log is append-only: an entry is never changed.")
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):  # the chain's lock lasts until this commits
+            super().save(*args, using=using, **kwargs)
+
+    def _do_insert(self, manager, using, fields, returning_fields, raw):
+        # Linked at the insert itself, not in save(): the pre_save receivers have run by
+        # now, and auditlog names an entry's actor and address in one of them.
+        chain.link([self], *chain.chain_tail(type(self), using))
+        return super()._do_insert(manager, using, fields, returning_fields, raw)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An audit log is append-only: an entry is never deleted.")
+
+
 def parent_of(instance) -> dict:
     """The history parent's columns of a change-log entry about ``instance``."""
     from .changelog import recorded as how_recorded  # changelog stands on these models
@@ -223,7 +266,7 @@ def parent_of(instance) -> dict:
     }
 
 
-class ChangeLogManager(LogEntryManager):
+class ChangeLogManager(ChainedManager, LogEntryManager):
     """auditlog's manager, filling in the history parent of every entry it writes."""
 
     def log_create(self, instance, force_log: bool = False, **kwargs):
@@ -234,7 +277,7 @@ class ChangeLogManager(LogEntryManager):
         return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
 
 
-class ChangeLogEntry(AbstractLogEntry):
+class ChangeLogEntry(AbstractLogEntry, ChainedRecord):  # noqa: DJ008  (auditlog gives __str__)
     """One recorded change: who, when, from where, the object, its fields before and after,
     and the parent whose history shows it (an enterprise for its figures). Append-only.
 
@@ -270,7 +313,7 @@ class ChangeLogEntry(AbstractLogEntry):
         blank=True,
     )
 
-    objects = ChangeLogManager()
+    objects: ClassVar[ChangeLogManager] = ChangeLogManager()
 
     class Meta(AbstractLogEntry.Meta):
         db_table = "auditlog_logentry"
@@ -280,21 +323,13 @@ class ChangeLogEntry(AbstractLogEntry):
             models.Index(fields=["parent_type", "parent_id"], name="core_change_parent"),
         ]
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("The change log is append-only: an entry is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The change log is append-only: an entry is never deleted.")
-
 
 class LoginKind(models.TextChoices):
     LOGIN = "login", _("login")
     LOGOUT = "logout", _("logout")
 
 
-class LoginRecord(models.Model):
+class LoginRecord(ChainedRecord):
     """One login or one logout, each its own row: the login log is append-only, so a
     logout is recorded as a row of its own, not written into its login's row. The two of
     one session share its ``session_hash``."""
@@ -317,7 +352,7 @@ class LoginRecord(models.Model):
         return f"{self.get_kind_display()} {self.username} {self.time:%Y-%m-%d %H:%M:%S}"
 
 
-class LoginFailure(models.Model):
+class LoginFailure(ChainedRecord):
     """One failed login, and whether the account was locked at that attempt."""
 
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -353,3 +388,27 @@ def logins(queryset):
         .values("time")[:1]
     )
     return queryset.filter(kind=LoginKind.LOGIN).annotate(logout_time=models.Subquery(logout))
+
+
+class AuditAnchor(models.Model):
+    """Where an archived part of an audit log ended: the remaining rows chain on from this
+    row's place and hash, and the archive file ends with them."""
+
+    log_table = models.CharField(_("log"), max_length=63)
+    chain_seq = models.BigIntegerField(_("last place archived"))
+    chain_hash = models.CharField(_("its hash"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows archived"))
+    before = models.DateTimeField(_("archived rows before"))
+    archived_at = models.DateTimeField(_("archived at"), default=timezone.now)
+    file = models.CharField(_("archive file"), max_length=500)
+
+    class Meta:
+        ordering = ["log_table", "chain_seq"]
+        verbose_name = _("audit archive anchor")
+        verbose_name_plural = _("audit archive anchors")
+        constraints = [
+            models.UniqueConstraint(fields=["log_table", "chain_seq"], name="core_anchor_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.log_table} … {self.chain_seq}"

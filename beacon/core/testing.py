@@ -841,15 +841,8 @@ def audit_unguarded():
     """The audit logs without their triggers, inside the test's transaction: as they were
     before a migration made them append-only, or as someone with the tables' owner's
     rights could make them."""
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        for table in audit.GUARDED:
-            for statement in audit.unguard_sql(vendor, table):
-                cursor.execute(statement)
+    audit.unguard(connection, audit.GUARDED)
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            for table, column in audit.GUARDED.items():
-                for statement in audit.guard_sql(vendor, table, column):
-                    cursor.execute(statement, None)
+        audit.guard(connection, audit.GUARDED)

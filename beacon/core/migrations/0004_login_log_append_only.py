@@ -69,11 +69,11 @@ def follow_in_roles(apps, schema_editor):
 
 
 def guard(apps, schema_editor):
-    audit.guard(schema_editor, GUARDED)
+    audit.guard(schema_editor.connection, GUARDED)
 
 
 def unguard(apps, schema_editor):
-    audit.unguard(schema_editor, GUARDED)
+    audit.unguard(schema_editor.connection, GUARDED)
 
 
 class Migration(migrations.Migration):

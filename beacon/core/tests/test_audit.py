@@ -1,6 +1,8 @@
 """The audit logs are append-only in the database itself, and only the archive removes."""
 
 import datetime as dt
+import io
+from importlib import import_module
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,8 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from beacon.conftest import PASSWORD
-from beacon.core import audit
+from beacon.core import audit, chain
 from beacon.core.models import ChangeLogEntry, LoginFailure, LoginRecord, User, logins
+from beacon.core.testing import audit_unguarded
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +137,135 @@ def test_the_runtime_role_adds_to_the_logs_and_can_neither_change_nor_remove(log
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
+
+
+# -- the hash chain ---------------------------------------------------------------------------
+
+
+def verify_fails() -> str:
+    with pytest.raises(CommandError) as info:
+        call_command("audit", "verify", stdout=io.StringIO())
+    return str(info.value)
+
+
+def verify_out(*args) -> str:
+    out = io.StringIO()
+    call_command("audit", "verify", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def chained(zone, users):
+    """Rows in every log, single and bulk, from the application's own paths."""
+    Client().post("/login/", {"username": "leader", "password": "wrong"})
+    client = Client()
+    client.post("/login/", {"username": "leader", "password": PASSWORD})
+    client.post("/logout/")
+    from beacon.core.changelog import acting_as, bulk_create_logged
+    from beacon.registry.tests import factories
+
+    with acting_as(users["zone_admin"]):
+        bulk_create_logged(type(zone["p1"]), [factories.ParkFactory.build(zone=zone["zone"])])
+        zone["p2"].name = "生物医药产业园二期"
+        zone["p2"].save()
+    return {model: list(model.objects.order_by("chain_seq")) for model in LOGS}
+
+
+def test_every_log_is_chained_in_one_order_and_verifies_whole(chained):
+    for model, rows in chained.items():
+        assert [r.chain_seq for r in rows] == list(range(1, len(rows) + 1))
+        assert rows[0].chain_prev == chain.GENESIS
+        assert [r.chain_prev for r in rows[1:]] == [r.chain_hash for r in rows[:-1]]
+        assert len(rows) >= 1, model
+    out = verify_out()
+    for model, rows in chained.items():
+        table = model._meta.db_table
+        assert f"{table}: {len(rows)} rows, chain whole, last hash {rows[-1].chain_hash}" in out
+
+
+def test_a_changed_row_is_named(chained):
+    row = chained[ChangeLogEntry][3]
+    with audit_unguarded(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE auditlog_logentry SET object_repr = %s WHERE id = %s", ["forged", row.pk]
+        )
+    assert verify_fails() == (
+        f"broken: auditlog_logentry row id {row.pk} (place {row.chain_seq}): its content does "
+        "not match its hash: the row was changed after it was written"
+    )
+
+
+def test_a_changed_row_whose_hash_was_rewritten_is_named_by_the_next(chained):
+    rows = chained[LoginRecord]
+    forged = rows[0]
+    forged.username = "someone-else"
+    forged_hash = chain.expected_hash(forged)
+    with audit_unguarded(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_loginrecord SET username = %s, chain_hash = %s WHERE id = %s",
+            ["someone-else", forged_hash, forged.pk],
+        )
+    assert verify_fails() == (
+        f"broken: core_loginrecord row id {rows[1].pk} (place 2): its previous hash is not the "
+        f"hash of the row before it (row id {forged.pk}): that row was changed and its hash "
+        "rewritten, or this link was"
+    )
+
+
+def test_a_removed_row_is_named(chained):
+    rows = chained[ChangeLogEntry]
+    with audit_unguarded(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM auditlog_logentry WHERE id = %s", [rows[1].pk])
+    assert verify_fails() == (
+        f"broken: auditlog_logentry row id {rows[2].pk} (place 3): place 2 expected; the rows "
+        "from 2 to 2 are missing (removed)"
+    )
+
+
+def test_missing_triggers_fail_the_verification_until_put_back(chained):
+    audit.unguard(connection, {"core_loginfailure": "time"})
+    assert "core_loginfailure: its append-only triggers are missing" in verify_fails()
+    call_command("audit", "guard")
+    assert "chain whole" in verify_out()
+    assert refused("DELETE FROM core_loginfailure")
+
+
+def test_the_migration_chains_the_rows_written_before_as_the_application_does(chained):
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = import_module("beacon.core.migrations.0005_audit_hash_chain")
+    state = MigrationLoader(connection).project_state(("core", "0005_audit_hash_chain")).apps
+    with audit_unguarded(), connection.cursor() as cursor:
+        for model in LOGS:
+            cursor.execute(
+                f"UPDATE {model._meta.db_table}"
+                " SET chain_seq = -id, chain_prev = '', chain_hash = ''"
+            )
+        migration.chain_rows(state, None)
+    for model, rows in chained.items():
+        assert list(model.objects.order_by("chain_seq")) == rows
+        assert [r.chain_hash for r in model.objects.order_by("chain_seq")] == [
+            r.chain_hash for r in rows
+        ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_chain_one_after_the_other():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def write(n: int) -> None:
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    LoginRecord.objects.create(kind="login", username=f"w{n}-{i}")
+                    LoginFailure.objects.create(username=f"w{n}-{i}")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(4)))
+    assert LoginRecord.objects.count() == LoginFailure.objects.count() == 40
+    assert "core_loginrecord: 40 rows, chain whole" in verify_out()

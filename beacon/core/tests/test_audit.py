@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import json
 from importlib import import_module
 
 import pytest
@@ -269,3 +270,124 @@ def test_concurrent_writers_chain_one_after_the_other():
         list(pool.map(write, range(4)))
     assert LoginRecord.objects.count() == LoginFailure.objects.count() == 40
     assert "core_loginrecord: 40 rows, chain whole" in verify_out()
+
+
+# -- retention and the archive ----------------------------------------------------------------
+
+
+def archive(before, out) -> str:
+    stdout = io.StringIO()
+    call_command("audit", "archive", "--before", str(before), "--out", str(out), stdout=stdout)
+    return stdout.getvalue()
+
+
+@pytest.fixture
+def aged(zone):
+    """Login rows 400 and 300 days old, then one of today; failures old and new."""
+    now = timezone.now()
+    old = [now - dt.timedelta(days=400), now - dt.timedelta(days=300)]
+    rows = [
+        LoginRecord.objects.create(kind="login", username=f"u{i}", time=t)
+        for i, t in enumerate(old)
+    ]
+    rows.append(LoginRecord.objects.create(kind="login", username="today"))
+    LoginFailure.objects.create(username="old", time=old[0])
+    LoginFailure.objects.create(username="new")
+    return rows
+
+
+def test_the_archive_refuses_a_date_that_takes_rows_younger_than_183_days(aged, tmp_path):
+    latest = audit.latest_archivable()
+    assert latest == timezone.localdate() - dt.timedelta(days=183)
+    too_late = latest + dt.timedelta(days=1)
+    with pytest.raises(CommandError) as info:
+        archive(too_late, tmp_path / "a.jsonl")
+    assert str(info.value) == (
+        f"refused: --before {too_late} would take rows younger than 183 days, which are kept; "
+        f"the latest date allowed today is {latest}"
+    )
+    assert LoginRecord.objects.count() == 3 and not (tmp_path / "a.jsonl").exists()
+    with pytest.raises(CommandError, match="--before: 2026-13-01 is not a date"):
+        archive("2026-13-01", tmp_path / "a.jsonl")
+
+
+def test_the_archive_moves_old_rows_to_a_file_that_verifies_and_the_rest_still_verifies(
+    aged, tmp_path
+):
+    out = tmp_path / "audit.jsonl"
+    kept_changes = ChangeLogEntry.objects.count()
+    printed = archive(audit.latest_archivable(), out)
+    assert "core_loginrecord: 2 rows archived" in printed
+    assert "core_loginfailure: 1 rows archived" in printed
+    assert "auditlog_logentry: 0 rows archived" in printed
+    assert list(LoginRecord.objects.values_list("username", flat=True)) == ["today"]
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["new"]
+    # the anchor is a recorded change itself
+    assert ChangeLogEntry.objects.count() == kept_changes + 2
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    archived = [line for line in lines if line.get("log") == "core_loginrecord" and "row" in line]
+    assert [(a["id"], a["seq"], a["row"]["username"]) for a in archived] == [
+        (aged[0].pk, 1, "u0"),
+        (aged[1].pk, 2, "u1"),
+    ]
+    remaining = verify_out()
+    assert "core_loginrecord: 1 rows, chain whole" in remaining
+    assert "core_loginrecord: 2 rows, chain whole" in verify_out("--archive", str(out))
+    # the chain goes on from the remaining rows
+    LoginRecord.objects.create(kind="logout", username="today")
+    assert "core_loginrecord: 2 rows, chain whole" in verify_out()
+    # nothing is left to take the second time; the same file is not overwritten
+    with pytest.raises(CommandError, match="exists already"):
+        archive(audit.latest_archivable(), out)
+    assert "core_loginrecord: 0 rows archived" in archive(
+        audit.latest_archivable(), tmp_path / "again.jsonl"
+    )
+    assert "chain whole" in verify_out("--archive", str(tmp_path / "again.jsonl"))
+
+
+def test_a_log_archived_whole_chains_on_from_its_anchor(zone, tmp_path):
+    LoginFailure.objects.create(username="old", time=timezone.now() - dt.timedelta(days=200))
+    archive(audit.latest_archivable(), tmp_path / "a.jsonl")
+    assert not LoginFailure.objects.exists()
+    LoginFailure.objects.create(username="new")
+    row = LoginFailure.objects.get()
+    assert row.chain_seq == 2
+    assert "core_loginfailure: 1 rows, chain whole" in verify_out()
+
+
+def test_an_old_row_chained_after_a_young_one_stays_so_the_rest_is_whole(zone, tmp_path):
+    LoginRecord.objects.create(kind="login", username="young")
+    LoginRecord.objects.create(
+        kind="login", username="late", time=timezone.now() - dt.timedelta(days=300)
+    )
+    assert "core_loginrecord: 0 rows archived" in archive(
+        audit.latest_archivable(), tmp_path / "a.jsonl"
+    )
+    assert LoginRecord.objects.count() == 2
+
+
+def test_a_changed_archive_file_is_named(aged, tmp_path):
+    out = tmp_path / "audit.jsonl"
+    archive(audit.latest_archivable(), out)
+    lines = out.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if '"username": "u1"' in line)
+    lines[at] = lines[at].replace('"u1"', '"forged"')
+    out.write_text("\n".join(lines) + "\n")
+    with pytest.raises(CommandError) as info:
+        verify_out("--archive", str(out))
+    assert str(info.value) == (
+        f"broken: core_loginrecord row id {aged[1].pk} (place 2): its content does not match "
+        "its hash: the row was changed after it was written"
+    )
+    cut = [line for line in lines if '"forged"' not in line]
+    out.write_text("\n".join(cut) + "\n")
+    with pytest.raises(CommandError, match="rows are missing from its end"):
+        verify_out("--archive", str(out))
+
+
+def test_the_archive_refuses_to_move_a_broken_chain(aged, tmp_path):
+    with audit_unguarded(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_loginrecord SET username = 'x' WHERE id = %s", [aged[0].pk])
+    with pytest.raises(CommandError, match="refused: the chain is broken, core_loginrecord row"):
+        archive(audit.latest_archivable(), tmp_path / "a.jsonl")
+    assert LoginRecord.objects.count() == 3 and not (tmp_path / "a.jsonl").exists()

@@ -2,7 +2,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,7 @@ class Command(BaseCommand):
         grant.add_argument("role")
         grant.add_argument("--apply", action="store_true", help="run the statements now")
 
+    @no_translations  # the command line speaks English, like every other command
     def handle(self, *args, verb, **options):
         getattr(self, verb.replace("-", "_"))(**options)
 

@@ -58,7 +58,10 @@ def audit_logs_released_for_flush(request):
 
     from beacon.core.audit import RELEASE_ATTRIBUTE, sqlite_time
 
-    released = "transactional_db" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    released = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
     everything = sqlite_time(dt.datetime.max.replace(tzinfo=dt.UTC))
     setattr(connection, RELEASE_ATTRIBUTE, everything if released else None)
 

@@ -71,7 +71,7 @@ def test_the_archive_release_lets_only_older_rows_go_and_only_in_its_transaction
         assert refused(f"DELETE FROM {table} WHERE id = %s", [newer.pk])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_release_is_refused_outside_a_transaction():
     with pytest.raises(RuntimeError):
         with audit.releasing(timezone.now()):
@@ -251,7 +251,7 @@ def test_the_migration_chains_the_rows_written_before_as_the_application_does(ch
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_chain_one_after_the_other():
     from concurrent.futures import ThreadPoolExecutor
 

@@ -104,14 +104,20 @@ def lock_key(table: str) -> int:
     return zlib.crc32(f"beacon.chain.{table}".encode())
 
 
+def hold(model: type[models.Model], using: str = "default") -> None:
+    """Take the log's writer lock until the current transaction ends (PostgreSQL; SQLite's
+    one write lock is taken when the transaction begins)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(model._meta.db_table)])
+
+
 def chain_tail(model: type[models.Model], using: str) -> tuple[int, str]:
     """The last chained row's place and hash, with the log's writer lock taken: must be
     called inside the transaction that inserts the next rows."""
-    connection = connections[using]
+    hold(model, using)
     table = model._meta.db_table
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(table)])
     last = (
         model._base_manager.using(using)
         .order_by("-chain_seq")

@@ -67,7 +67,9 @@ def _canonical(field: models.Field, value):
     if not isinstance(field, models.JSONField):
         value = field.to_python(value)
     if isinstance(field, models.DateTimeField):
-        return value.astimezone(dt.UTC).isoformat()
+        # to the millisecond, as Django's JSON (dumpdata, a backup) keeps a time: a row
+        # dumped and loaded back still matches its hash
+        return value.astimezone(dt.UTC).isoformat(timespec="milliseconds")
     if isinstance(field, models.JSONField):
         return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
     if isinstance(field, models.GenericIPAddressField):

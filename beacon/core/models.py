@@ -241,8 +241,10 @@ class ChainedRecord(models.Model):
 
     def _do_insert(self, manager, using, fields, returning_fields, raw):
         # Linked at the insert itself, not in save(): the pre_save receivers have run by
-        # now, and auditlog names an entry's actor and address in one of them.
-        chain.link([self], *chain.chain_tail(type(self), using))
+        # now, and auditlog names an entry's actor and address in one of them. A raw save
+        # (loaddata, a restore) puts back a row as it was, its links included.
+        if not (raw and self.chain_hash):
+            chain.link([self], *chain.chain_tail(type(self), using))
         return super()._do_insert(manager, using, fields, returning_fields, raw)
 
     def delete(self, *args, **kwargs):

@@ -391,3 +391,18 @@ def test_the_archive_refuses_to_move_a_broken_chain(aged, tmp_path):
     with pytest.raises(CommandError, match="refused: the chain is broken, core_loginrecord row"):
         archive(audit.latest_archivable(), tmp_path / "a.jsonl")
     assert LoginRecord.objects.count() == 3 and not (tmp_path / "a.jsonl").exists()
+
+
+def test_a_row_loaded_back_keeps_its_links_and_the_chain_still_verifies(chained):
+    from django.core import serializers
+
+    rows = chained[LoginRecord]
+    dumped = serializers.serialize("json", rows)
+    with audit_unguarded():
+        LoginRecord.objects.all().delete()
+    for loaded in serializers.deserialize("json", dumped):
+        loaded.save()
+    assert [
+        (r.pk, r.chain_seq, r.chain_hash) for r in LoginRecord.objects.order_by("chain_seq")
+    ] == [(r.pk, r.chain_seq, r.chain_hash) for r in rows]
+    assert f"core_loginrecord: {len(rows)} rows, chain whole" in verify_out()

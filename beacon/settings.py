@@ -164,8 +164,10 @@ BEACON_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_ADDRESS_FA
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10_000
+# Axes counts failures and locks; the login log is Beacon's own, append-only
+# (beacon.core.loginlog): axes' logs would rewrite and trim their rows.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"

@@ -7,7 +7,6 @@ database nothing more.
 
 from __future__ import annotations
 
-from axes.models import AccessFailureLog, AccessLog
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
@@ -15,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from .models import LoginFailure, LoginKind, LoginRecord
 from .passwords import password_expired
 
 # session keys
@@ -43,7 +43,7 @@ def on_login(sender, request, user, **kwargs):
     """At login: note an expired password, and tell the user about the login before."""
     if password_expired(user):
         request.session[EXPIRED] = True
-    # django-axes, before core in INSTALLED_APPS, has logged this login at this time
+    # the login log records this login at the time django-axes gave the attempt
     now = getattr(request, "axes_attempt_time", None) or timezone.now()
     last = previous_login(user.get_username(), now)
     request.session[LAST_LOGIN] = last
@@ -54,15 +54,15 @@ def previous_login(username: str, before) -> dict:
     """When and from where ``username`` last logged in before ``before``, and how many failed
     logins as them came after it (from the login log)."""
     previous = (
-        AccessLog.objects.filter(username=username, attempt_time__lt=before)
-        .order_by("-attempt_time")
+        LoginRecord.objects.filter(kind=LoginKind.LOGIN, username=username, time__lt=before)
+        .order_by("-time")
         .first()
     )
-    failures = AccessFailureLog.objects.filter(username=username, attempt_time__lt=before)
+    failures = LoginFailure.objects.filter(username=username, time__lt=before)
     if previous is not None:
-        failures = failures.filter(attempt_time__gt=previous.attempt_time)
+        failures = failures.filter(time__gt=previous.time)
     return {
-        "at": previous.attempt_time.isoformat() if previous else None,
+        "at": previous.time.isoformat() if previous else None,
         "address": previous.ip_address if previous else None,
         "failures": failures.count(),
     }

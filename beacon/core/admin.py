@@ -1,15 +1,15 @@
-"""Accounts and the login log in the Django admin.
+"""Accounts and the login logs in the Django admin.
 
 Accounts are the security administrator's (``security_admin``): a user's names, role and
 whether it may log in; the password is set through Django's password forms, which keep
 the password rules. No form sets ``is_superuser``, and ``is_staff`` follows the role.
 
-The login log is readable by those whose role may, changed by no one.
+The login logs are readable by those whose role may, changed by no one.
 
-django-axes registers its logs with admins that let anyone holding the model permission
-(a superuser, or a role a deployment widened) edit and delete entries; the login log is
-append-only, so those admins are replaced with read-only ones. auditlog's own admin already
-refuses to add, change or delete change-log entries.
+django-axes registers its logs (no longer written, kept as they were) with admins that let
+anyone holding the model permission (a superuser, or a role a deployment widened) edit and
+delete entries; they are replaced with read-only ones, as is Beacon's own login log's.
+auditlog's own admin already refuses to add, change or delete change-log entries.
 """
 
 from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import gate
 from .admin_scoped import ScopedModelAdmin
-from .models import ApiToken, ScopeGrant, User
+from .models import ApiToken, LoginFailure, LoginRecord, ScopeGrant, User
 from .scopes import SCOPE_TARGETS, resolve_scope
 
 
@@ -153,3 +153,17 @@ class AccountAdmin(ScopedModelAdmin, UserAdmin):
             return list(ScopeGrant.objects.filter(user=form.instance))
 
         gate.write(request.user, "change", save)
+
+
+@admin.register(LoginRecord)
+class LoginRecordAdmin(ReadOnlyLogAdmin, admin.ModelAdmin):
+    list_display = ("time", "kind", "username", "ip_address", "user_agent")
+    list_filter = ("kind",)
+    search_fields = ("username", "ip_address")
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(ReadOnlyLogAdmin, admin.ModelAdmin):
+    list_display = ("time", "username", "ip_address", "user_agent", "locked_out")
+    list_filter = ("locked_out",)
+    search_fields = ("username", "ip_address")

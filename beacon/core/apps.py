@@ -11,8 +11,10 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from . import (
+            audit,  # noqa: F401  (lets the archive release the audit logs on SQLite)
             audit_resources,  # noqa: F401  (registers the audit logs' export tables)
             checks,  # noqa: F401  (registers the production checks)
+            loginlog,  # noqa: F401  (connects the login log to the login signals)
         )
         from .account import on_login
         from .api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
@@ -26,10 +28,8 @@ class CoreConfig(AppConfig):
                 _("Audit"),
                 (
                     MenuItem(_("Change log"), "core:logentry_list", "core.changelogentry"),
-                    MenuItem(_("Logins"), "core:accesslog_list", "axes.accesslog"),
-                    MenuItem(
-                        _("Failed logins"), "core:accessfailurelog_list", "axes.accessfailurelog"
-                    ),
+                    MenuItem(_("Logins"), "core:accesslog_list", "core.loginrecord"),
+                    MenuItem(_("Failed logins"), "core:accessfailurelog_list", "core.loginfailure"),
                 ),
             )
         )

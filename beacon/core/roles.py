@@ -172,6 +172,9 @@ DEFAULT_ROLES: list[RoleSpec] = [
             rule(
                 [
                     "core.changelogentry",
+                    "core.loginrecord",
+                    "core.loginfailure",
+                    # axes' own logs, written until Beacon kept its own
                     "axes.accesslog",
                     "axes.accessfailurelog",
                     "axes.accessattempt",

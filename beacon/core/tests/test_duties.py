@@ -16,7 +16,14 @@ pytestmark = pytest.mark.django_db
 ALL = set(ACTIONS)
 REFERENCE = {"registry.zone", "registry.park", "registry.industryclass"}
 ACCOUNTS = {"core.user", "core.scopegrant", "core.role", "core.apitoken"}
-LOGS = {"core.changelogentry", "axes.accesslog", "axes.accessfailurelog", "axes.accessattempt"}
+LOGS = {
+    "core.changelogentry",
+    "core.loginrecord",
+    "core.loginfailure",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "axes.accessattempt",
+}
 
 # written by hand from docs/permissions.md, not computed from beacon/core/roles.py
 DUTIES = {

@@ -346,8 +346,7 @@ class Resource:
         }
         parsed: list[tuple[int, dict]] = []
         seen: dict[tuple, int] = {}
-        for offset, raw in enumerate(sheet.rows):
-            rownum = offset + 2  # row 1 is the header
+        for rownum, raw in zip(sheet.numbers, sheet.rows, strict=True):
             values, failed = {}, set()
             for col, cell in zip(columns, raw, strict=True):
                 try:

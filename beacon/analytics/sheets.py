@@ -11,7 +11,8 @@ A CSV file is UTF-8 (with or without BOM), GB18030 (what Chinese Excel saves), o
 encoding it is declared to be; text that is not valid in it is refused with its line.
 
 Cells that a spreadsheet would run as a formula are written escaped with a leading ``'``
-(``safe_cell``).
+(``safe_cell``; ``safe_frame`` for a Polars table), by the application's exports and the
+batch commands' outputs alike.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any
 
-from .io import InputError
+from .io import InputError, Table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -482,3 +483,43 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def safe_frame(table: Table) -> Table:
+    """``safe_cell`` over every text column of a table, as one Polars expression a column:
+    a batch command's CSV output is escaped as it streams to the file."""
+    import polars as pl
+
+    schema = table.collect_schema() if isinstance(table, pl.LazyFrame) else table.schema
+    escaped = []
+    for name, dtype in schema.items():
+        if dtype == pl.String:
+            col = pl.col(name)
+            risky = pl.any_horizontal(*(col.str.starts_with(p) for p in FORMULA_PREFIXES))
+            escaped.append(pl.when(risky).then(pl.lit("'") + col).otherwise(col).alias(name))
+    return table.with_columns(escaped) if escaped else table
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A CSV file Excel opens as it is: UTF-8 with a BOM, every cell through ``safe_cell``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    # BOM so that Excel opens the UTF-8 file with Chinese text intact
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str = "data") -> bytes:
+    """An XLSX file of one sheet, every cell through ``safe_cell``."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31])
+    ws.append(list(headers))
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

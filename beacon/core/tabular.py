@@ -1,21 +1,19 @@
 """Reading and writing spreadsheets (CSV and XLSX), safely.
 
 Reading is ``beacon.analytics.sheets``, the one bounded reader, with the limits of the
-settings and its refusals worded in the user's language. Writing escapes cells that a
-spreadsheet would run as a formula.
+settings and its refusals worded in the user's language. Writing is the same module's, which
+escapes cells that a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from beacon.analytics.sheets import Limits, SheetError, read_grid, safe_cell
+from beacon.analytics.sheets import Limits, SheetError, read_grid, write_csv, write_xlsx
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,29 +86,6 @@ def read_sheet(data: bytes, encoding: str | None = None) -> Sheet:
         [int(v) if isinstance(v, float) and v.is_integer() else v for v in row] for row in grid.rows
     ]
     return Sheet(headers, rows, grid.numbers)
-
-
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    # BOM so that Excel opens the UTF-8 file with Chinese text intact
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], title: str = "data") -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    ws.append(list(headers))
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def write_table(fmt: str, headers: Sequence[str], rows: Iterable[Sequence], title="data") -> bytes:

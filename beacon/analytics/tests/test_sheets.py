@@ -3,12 +3,25 @@ text encodings declared or told, and formula escaping written and read back."""
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
 
-from beacon.analytics.sheets import Limits, SheetError, decode, read_csv, read_grid, read_xlsx
+from beacon.analytics.sheets import (
+    Limits,
+    SheetError,
+    decode,
+    read_csv,
+    read_grid,
+    read_xlsx,
+    safe_cell,
+    safe_frame,
+)
 
 from .hostile import FAR_CORNER, FAR_DOWN, HEADER, bounded_call, bounded_command, xlsx
-from .test_cli import SCHEME
+from .test_cli import SCHEME, evaluate, write_input
 
 
 def read(data: bytes, limits: Limits | None = None):
@@ -203,3 +216,61 @@ def test_text_not_valid_in_its_encoding_is_refused_with_its_line():
 
 def test_csv_sniffs_its_separator():
     assert read_csv("a;b\n1;2\n", Limits()).rows == [["1", "2"]]
+
+
+# ---------------------------------------------------------------- finding 7: escaped outputs
+
+HYPERLINK = '=HYPERLINK("http://example.com/x","click")'
+CALC = "=cmd|' /C calc'!A0"
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_a_table_is_escaped_exactly_as_cell_by_cell(values):
+    frame = pl.DataFrame({"text": values, "number": list(range(len(values)))}, strict=False)
+    frame = frame.with_columns(pl.col("text").cast(pl.String))
+    assert safe_frame(frame).to_dict(as_series=False) == {
+        "text": [safe_cell(v) for v in values],
+        "number": list(range(len(values))),
+    }
+    assert safe_frame(frame.lazy()).collect().equals(safe_frame(frame))
+
+
+def test_evaluate_writes_formulas_from_its_input_as_text(tmp_path):
+    (tmp_path / "s.yaml").write_text(SCHEME)
+    write_input(tmp_path / "in.csv")
+    names = [HYPERLINK, CALC, "+1", "@SUM(A1)", "plain"]
+    pl.read_csv(tmp_path / "in.csv").with_columns(name=pl.Series(names)).write_csv(
+        tmp_path / "in.csv"
+    )
+    expected = ["'" + HYPERLINK, "'" + CALC, "'+1", "'@SUM(A1)", "plain"]
+    for out in ("out.csv", "out.xlsx"):
+        done = evaluate(tmp_path, "--scheme", "s.yaml", "--input", "in.csv", "--output", out)
+        assert done.returncode == 0, done.stderr
+    written = pl.read_csv(tmp_path / "out.csv", infer_schema=False).sort("uscc")["name"]
+    assert written.to_list() == expected
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    column = [c.value for c in sheet[1]].index("name")
+    cells = sorted(
+        (row[0].value, row[column]) for row in sheet.iter_rows(min_row=2) if row[0].value
+    )
+    assert [(c.value, c.data_type) for _u, c in cells] == [(v, "s") for v in expected]
+
+
+def test_chain_targets_write_candidates_formulas_as_text(tmp_path, monkeypatch):
+    from beacon.analytics.chains_cli import main
+
+    from .test_chains import CHAIN, local
+    from .test_targeting import candidates
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chain.yaml").write_text(CHAIN, encoding="utf-8")
+    local().write_csv("local.csv")
+    table = candidates()
+    table.with_columns(name=pl.when(pl.col("uscc") == "C01").then(pl.lit(CALC))).write_csv(
+        "cands.csv"
+    )
+    args = ["target", "--chain", "chain.yaml", "--enterprises", "local.csv"]
+    assert main([*args, "--candidates", "cands.csv", "--out", "t.csv"]) == 0
+    names = pl.read_csv("t.csv", infer_schema=False).filter(pl.col("uscc") == "C01")["name"]
+    assert names.to_list() == ["'" + CALC]

@@ -12,7 +12,7 @@ encoding it is declared to be; text that is not valid in it is refused with its 
 
 Cells that a spreadsheet would run as a formula are written escaped with a leading ``'``
 (``safe_cell``; ``safe_frame`` for a Polars table), by the application's exports and the
-batch commands' outputs alike.
+batch commands' outputs alike; an import reads them back without it (``unescaped``).
 """
 
 from __future__ import annotations
@@ -460,14 +460,16 @@ def read_csv(text: str, limits: Limits) -> Grid:
     """The grid of CSV text (comma, semicolon or tab separated)."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    # Only the separator is sniffed: the quoting is Excel's, whatever the first lines show
+    # (the sniffer takes a sample without "" for a file where "" is no quote).
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     bounds = _Bounds(limits)
     try:
         # a record is one row, as a spreadsheet shows it, whatever lines its cells span
-        for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1):
+        for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
             bounds.add(number, {i: v for i, v in enumerate(row, 1) if v.strip()})
     except csv.Error:
         raise SheetError("not_spreadsheet") from None
@@ -479,10 +481,21 @@ def read_csv(text: str, limits: Limits) -> Grid:
 
 def safe_cell(value: Any) -> Any:
     """Text a spreadsheet would run as a formula (CSV/formula injection), with a leading
-    ``'`` so that it stays text; ``unescaped`` takes it off again."""
+    ``'`` so that it stays text; ``unescaped`` takes it off again on import."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def unescaped(value: Any) -> Any:
+    """A cell as it was before ``safe_cell``: the ``'`` in front of a formula's first
+    character comes off, so that an exported file imports unchanged."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] and value[1] in _TRIGGERS:
+        return value[1:]
+    return value
+
+
+_TRIGGERS = "".join(FORMULA_PREFIXES)
 
 
 def safe_frame(table: Table) -> Table:

@@ -2,7 +2,7 @@
 
 Reading is ``beacon.analytics.sheets``, the one bounded reader, with the limits of the
 settings and its refusals worded in the user's language. Writing is the same module's, which
-escapes cells that a spreadsheet would run as a formula.
+escapes cells that a spreadsheet would run as a formula; reading takes the escape off.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from beacon.analytics.sheets import Limits, SheetError, read_grid, write_csv, write_xlsx
+from beacon.analytics.sheets import (
+    Limits,
+    SheetError,
+    read_grid,
+    unescaped,
+    write_csv,
+    write_xlsx,
+)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -81,9 +88,11 @@ def read_sheet(data: bytes, encoding: str | None = None) -> Sheet:
     except SheetError as e:
         raise SpreadsheetError(str(REFUSALS[e.code] % e.params)) from None
     headers = ["" if h is None else str(h).strip() for h in grid.header]
-    # whole numbers typed in Excel come as floats: an id or a year is an int
+    # Whole numbers typed in Excel come as floats: an id or a year is an int. Text an
+    # export escaped from running as a formula comes back as it was saved.
     rows = [
-        [int(v) if isinstance(v, float) and v.is_integer() else v for v in row] for row in grid.rows
+        [int(v) if isinstance(v, float) and v.is_integer() else unescaped(v) for v in row]
+        for row in grid.rows
     ]
     return Sheet(headers, rows, grid.numbers)
 

@@ -18,6 +18,7 @@ from beacon.analytics.sheets import (
     read_xlsx,
     safe_cell,
     safe_frame,
+    unescaped,
 )
 
 from .hostile import FAR_CORNER, FAR_DOWN, HEADER, bounded_call, bounded_command, xlsx
@@ -214,8 +215,11 @@ def test_text_not_valid_in_its_encoding_is_refused_with_its_line():
     assert pytest.raises(SheetError, decode, b"a", "klingon").value.code == "unknown_encoding"
 
 
-def test_csv_sniffs_its_separator():
+def test_csv_sniffs_its_separator_and_quotes_as_excel_does():
     assert read_csv("a;b\n1;2\n", Limits()).rows == [["1", "2"]]
+    # the first lines have no doubled quote; a later one does
+    text = "a,b\n" + "x,y\n" * 2000 + '"say ""hi"", then go",2\n'
+    assert read_csv(text, Limits()).rows[-1] == ['say "hi", then go', "2"]
 
 
 # ---------------------------------------------------------------- finding 7: escaped outputs
@@ -274,3 +278,25 @@ def test_chain_targets_write_candidates_formulas_as_text(tmp_path, monkeypatch):
     assert main([*args, "--candidates", "cands.csv", "--out", "t.csv"]) == 0
     names = pl.read_csv("t.csv", infer_schema=False).filter(pl.col("uscc") == "C01")["name"]
     assert names.to_list() == ["'" + CALC]
+
+
+# ---------------------------------------------------------------- finding 11: read back
+
+
+@given(st.text(max_size=8).filter(lambda t: not t.startswith("'")))
+@settings(max_examples=300, deadline=None)
+def test_an_escaped_cell_reads_back_as_it_was(text):
+    assert unescaped(safe_cell(text)) == text
+
+
+def test_only_the_escape_of_a_formula_comes_off():
+    assert [unescaped(v) for v in ["'=1", "'-2", "'\tx", "'abc", "'", "''=1", 5, None]] == [
+        "=1",
+        "-2",
+        "\tx",
+        "'abc",
+        "'",
+        "''=1",
+        5,
+        None,
+    ]

@@ -357,7 +357,10 @@ class _Workbook:
         if raw is None or raw == "":
             return None
         if kind == "s":
-            return self.strings[int(raw)]
+            index = int(raw)
+            if not 0 <= index < len(self.strings):
+                raise IndexError(f"no shared string {index}")
+            return self.strings[index]
         if kind in ("str", "e", "d"):
             return raw
         if kind == "b":

@@ -8,11 +8,17 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from beacon.analytics.tests.hostile import FAR_CORNER, FAR_DOWN, HEADER, bounded_call, xlsx
+from beacon.analytics.tests.test_sheets_fuzz import csv_text, encodings, sheets
+from beacon.core.resources import get_resource
+from beacon.core.tabular import SpreadsheetError, read_sheet
 from beacon.registry.models import Park
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +147,52 @@ def named(data: bytes, name: str) -> io.BytesIO:
     file = io.BytesIO(data)
     file.name = name
     return file
+
+
+# ---------------------------------------------------------------- fuzzed through the import
+
+
+@st.composite
+def park_files(draw) -> bytes:
+    """A parks file whose header the import knows, and generated cells beneath it."""
+    if draw(st.booleans()):
+        return draw(sheets())
+    text = "code,name,area_mu,zone\n" + draw(csv_text)
+    if draw(st.booleans()):
+        return text.encode(draw(encodings), errors="replace")
+    cells = "".join(
+        f'<row r="{n}">'
+        + "".join(
+            f'<c r="{"ABCD"[i]}{n}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+            for i, v in enumerate(line.split(",")[:4])
+        )
+        + "</row>"
+        for n, line in enumerate(text.splitlines(), 1)
+    )
+    return xlsx(cells)
+
+
+def dry_run(data: bytes) -> str:
+    """The import's answer to ``data``: its summary, its problems' count, or its refusal."""
+    try:
+        sheet = read_sheet(data)
+    except SpreadsheetError as e:
+        return str(e)
+    result = get_resource("parks").run(sheet, dry_run=True)
+    return result.summary() if result.ok else f"{len(result.errors)} problems"
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(data=park_files())
+def test_generated_files_import_as_a_dry_run_or_are_refused(zone, data):
+    event(re.sub(r"\d+", "N", bounded_call(lambda: dry_run(data))))
+    assert Park.objects.count() == 2

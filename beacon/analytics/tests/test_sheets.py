@@ -173,6 +173,25 @@ def test_every_batch_command_refuses_the_far_corner_in_bounded_memory(tmp_path, 
     assert not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.parametrize("command", ["evaluate", "pipeline", "chains", "supervise"])
+def test_every_batch_command_reads_a_value_far_down_in_bounded_memory(tmp_path, command):
+    # the header is no command's columns: each says what is missing, none runs out of memory
+    (tmp_path / "down.xlsx").write_bytes(xlsx(HEADER + FAR_DOWN))
+    (tmp_path / "s.yaml").write_text(SCHEME)
+    args = {
+        "evaluate": ["evaluate", "--scheme", "s.yaml", "--input", "down.xlsx", "--output", "o.csv"],
+        "pipeline": ["pipeline", "metrics", "--stages", "down.xlsx", "--json"],
+        "chains": ["chains", "gaps", "--chain", "c.yaml", "--enterprises", "down.xlsx", "--json"],
+        "supervise": [
+            *("supervise", "--projects", "down.xlsx", "--milestones", "m.csv"),
+            *("--reports", "r.csv", "--as-of", "2024-06-30", "--json"),
+        ],
+    }[command]
+    done = bounded_command(*args, cwd=tmp_path)
+    assert done.returncode == 1
+    assert any(line.startswith("down.xlsx: ") for line in done.stderr.splitlines()), done.stderr
+
+
 def test_the_batch_commands_take_the_limits_from_the_environment(tmp_path, monkeypatch):
     rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, 6))
     (tmp_path / "in.xlsx").write_bytes(

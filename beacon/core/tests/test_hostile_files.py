@@ -62,6 +62,18 @@ def test_the_far_corner_is_refused_by_the_upload_of_any_role_that_imports(zone, 
     assert answer == (400, CORNER_REFUSAL)
 
 
+def test_a_value_far_down_is_read_as_the_cells_there_are_by_the_upload(zone, client_for):
+    client = client_for("enterprise_user")
+    data = xlsx(HEADER + FAR_DOWN)
+
+    def post():
+        response = client.post("/registry/figures/import/", {"file": named(data, "f.xlsx")})
+        return response.status_code, "unknown column" in response.content.decode()
+
+    # read to its header, whose columns are no figures' columns
+    assert bounded_call(post) == (400, True)
+
+
 def test_a_value_far_down_is_read_as_the_cells_there_are(zone, tmp_path):
     path = Path(tmp_path / "down.xlsx")
     path.write_bytes(xlsx(HEADER + FAR_DOWN))

@@ -269,32 +269,37 @@ class _Workbook:
         self.strings = self._shared_strings() if "xl/sharedStrings.xml" in names else []
         self.dates = self._date_styles() if "xl/styles.xml" in names else set()
 
-    def _ends(self, name: str) -> Iterator[Any]:
-        """The member's elements as each ends, its tag's local name set as ``tag``, parsed
-        by the C parser (defusedxml's runs in Python, four times slower) from a stream that
-        refuses any DTD, so no entity is ever declared. Only end events: a start event for
-        each element would double the time. So an element read stays, emptied, in its
-        parent until the parent ends; the callers bound how many."""
+    def _events(self, name: str, starts: bool = False) -> Iterator[tuple[str, Any]]:
+        """The member's end events (and start events with ``starts``), each element's tag
+        set to its local name, parsed by the C parser (defusedxml's runs in Python, four
+        times slower) from a stream that refuses any DTD, so no entity is ever declared."""
         # defusedxml's guard is a DTD refused, which _NoDoctype does on the raw bytes
         from xml.etree.ElementTree import iterparse  # nosec B405
 
         local: dict[str, str] = {}
+        events = ("start", "end") if starts else ("end",)
         with self.zf.open(name) as member:
-            for _event, element in iterparse(_NoDoctype(member)):  # nosec B314
+            for event, element in iterparse(_NoDoctype(member), events):  # nosec B314
                 tag = element.tag
                 if tag not in local:
                     local[tag] = _local(tag)
                 element.tag = local[tag]
-                yield element
+                yield event, element
 
     def _shared_strings(self) -> list[str]:
+        """The shared strings, each item taken out of the tree once read (their count is
+        bounded by the cells')."""
         strings: list[str] = []
-        for element in self._ends("xl/sharedStrings.xml"):
-            if element.tag == "si":
+        table = None
+        for event, element in self._events("xl/sharedStrings.xml", starts=True):
+            if event == "start":
+                table = element if table is None else table
+            elif element.tag == "si":
                 strings.append(_text(element))
                 if len(strings) > self.limits.cells:
                     raise SheetError("cells", limit=self.limits.cells)
-                element.clear()
+                if table is not None:
+                    table.remove(element)
         return strings
 
     def _date_styles(self) -> set[int]:
@@ -322,10 +327,15 @@ class _Workbook:
         return dates
 
     def first_sheet(self) -> Grid:
+        # Only end events: a start event for each element would double the time. So a row
+        # read stays, emptied, in <sheetData> until it ends; what is after it (merged
+        # cells, hyperlinks, formatting) is not read at all.
         bounds = _Bounds(self.limits)
         number = rows = inside = 0
-        for element in self._ends(self.sheet):
+        for _event, element in self._events(self.sheet):
             inside += 1
+            if element.tag == "sheetData":
+                break
             if element.tag != "row":
                 if inside > _ROW_ELEMENTS:
                     raise SheetError("unreadable", reason="a row too large")

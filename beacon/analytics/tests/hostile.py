@@ -38,10 +38,15 @@ _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def xlsx(
-    rows: str, *, dimension: str | None = None, strings: list[str] | None = None, prolog: str = ""
+    rows: str,
+    *,
+    dimension: str | None = None,
+    strings: list[str] | None = None,
+    prolog: str = "",
+    after: str = "",
 ) -> bytes:
     """A workbook whose first sheet's ``<sheetData>`` is ``rows`` (XML), as Excel lays it out;
-    ``prolog`` goes before the sheet's root element."""
+    ``prolog`` goes before the sheet's root element, ``after`` after its cells."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(
@@ -70,7 +75,8 @@ def xlsx(
         size = f'<dimension ref="{dimension}"/>' if dimension else ""
         z.writestr(
             "xl/worksheets/sheet1.xml",
-            f'{prolog}<worksheet xmlns="{_NS}">{size}<sheetData>{rows}</sheetData></worksheet>',
+            f'{prolog}<worksheet xmlns="{_NS}">{size}<sheetData>{rows}</sheetData>{after}'
+            "</worksheet>",
         )
     return out.getvalue()
 

@@ -93,6 +93,16 @@ def test_each_limit_is_named_when_a_file_passes_it(kind):
     assert read(file(three), Limits(rows=3, cells=8, columns=2)).rows[-1] == ["5", "6"]
 
 
+def test_what_follows_the_cells_is_not_read_and_shared_strings_are_resolved():
+    merged = "<mergeCells>" + '<mergeCell ref="A1:B1"/>' * 100_000 + "</mergeCells>"
+    cells = '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>0</v></c></row>'
+    grid = read(xlsx(HEADER + cells, strings=["乙", "甲"], after=merged))
+    assert grid.rows == [["甲", "乙"]]
+    assert refusal(xlsx(HEADER + '<row r="2"><c r="A2" t="s"><v>-1</v></c></row>')).code == (
+        "unreadable"
+    )
+
+
 def test_the_unpacked_size_is_checked_before_the_sheet_is_opened():
     data = xlsx(HEADER + '<row r="2"><c r="A2"><v>1</v></c></row>')
     assert refusal(data, Limits(unpacked_bytes=100)).code == "unpacked"

@@ -110,7 +110,7 @@ def read_grid(data: bytes, limits: Limits, encoding: str | None = None) -> Grid:
         raise SheetError("empty")
     if data[:4] == b"PK\x03\x04":
         return read_xlsx(io.BytesIO(data), limits)
-    if b"\x00" in data[:4096]:
+    if encoding is None and b"\x00" in data[:4096]:  # binary; or UTF-16, if declared
         raise SheetError("not_spreadsheet")
     return read_csv(decode(data, encoding), limits)
 

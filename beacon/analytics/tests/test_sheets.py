@@ -233,6 +233,12 @@ def test_big5_is_refused_unless_declared():
     assert decode(data, "big5") == text
 
 
+def test_utf16_is_read_when_declared():
+    data = "code,name\nP7,第七园区\n".encode("utf-16")
+    assert refusal(data).code == "not_spreadsheet"
+    assert read_grid(data, Limits(), "utf-16").rows == [["P7", "第七园区"]]
+
+
 def test_text_not_valid_in_its_encoding_is_refused_with_its_line():
     data = "code,name\nP1,一\nP2,二\n".encode() + b"P3,\xff\xfe\n"
     assert str(pytest.raises(SheetError, decode, data, "utf-8").value) == (

@@ -17,6 +17,7 @@ import csp.constants as csp
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from beacon.analytics import sheets
 from beacon.core.passwords import PasswordProfile
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -187,10 +188,14 @@ MEDIA_URL = "media/"
 
 # Uploads: files above this are refused before they are read.
 BEACON_UPLOAD_MAX_BYTES = int(os.environ.get("BEACON_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
-# An XLSX is a zip: its declared unpacked size is checked before it is opened.
-BEACON_XLSX_MAX_UNPACKED_BYTES = int(
-    os.environ.get("BEACON_XLSX_MAX_UNPACKED_BYTES", 500 * 1024 * 1024)
-)
+# What one spreadsheet may hold (beacon.analytics.sheets): data rows, columns, cells with a
+# value, and an XLSX file's declared unpacked size, checked before it is opened. The batch
+# commands, which run without these settings, read the same variables.
+_SHEET_LIMITS = sheets.Limits.from_environ()
+BEACON_IMPORT_MAX_ROWS = _SHEET_LIMITS.rows
+BEACON_IMPORT_MAX_COLUMNS = _SHEET_LIMITS.columns
+BEACON_IMPORT_MAX_CELLS = _SHEET_LIMITS.cells
+BEACON_XLSX_MAX_UNPACKED_BYTES = _SHEET_LIMITS.unpacked_bytes
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

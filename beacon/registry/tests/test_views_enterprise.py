@@ -108,9 +108,10 @@ def test_enterprise_history_includes_figures_written_by_import(zone, client_for)
     assert (response.context["result"].created, response.context["result"].updated) == (1, 1)
     entries = client.get(f"/registry/enterprises/{enterprise.pk}/history/").context["entries"]
     bulk = [(e.action, e.object_repr, e.changes.get("revenue")) for e in entries[:2]]
+    # the values as stored, with the column's places
     assert sorted(bulk) == [
-        (CREATE, f"{enterprise} 2024", [None, "130000000"]),
-        (UPDATE, f"{enterprise} 2023", ["120000000.00", "125000000"]),
+        (CREATE, f"{enterprise} 2024", [None, "130000000.00"]),
+        (UPDATE, f"{enterprise} 2023", ["120000000.00", "125000000.00"]),
     ]
 
 

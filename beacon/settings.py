@@ -185,6 +185,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# API tokens expire; `beacon token create --days N` issues one for longer or shorter.
+BEACON_TOKEN_DAYS = int(os.environ.get("BEACON_TOKEN_DAYS", 90))
+
 # A second factor (authenticator app) for privileged roles; `beacon demo` turns it off.
 BEACON_MFA_REQUIRED = os.environ.get("BEACON_MFA_REQUIRED", "1") != "0"
 OTP_TOTP_ISSUER = "Beacon"

@@ -237,7 +237,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "beacon.core.api.schema.BeaconAutoSchema",
     "EXCEPTION_HANDLER": "beacon.core.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["beacon.core.api.throttling.ApiRateThrottle"],
 }
+# Requests per token (when one is used) and per user (a browser's session), as
+# N/second|minute|hour|day; one more in the window gets 429 with Retry-After.
+BEACON_API_RATE_TOKEN = os.environ.get("BEACON_API_RATE_TOKEN", "300/minute")
+BEACON_API_RATE_USER = os.environ.get("BEACON_API_RATE_USER", "120/minute")
+
 # Content-Security-Policy on every response (docs/csp.md): scripts and styles only from
 # Beacon's own static files, so markup smuggled into data can run nothing; a template that
 # must have an inline script gives it nonce="{{ request.csp_nonce }}".

@@ -226,6 +226,19 @@ class ApiToken(models.Model):
         return "expired" if self.is_expired else "active"
 
 
+class RateCounter(models.Model):
+    """The API requests of one token or one user in the current window of the rate limits
+    (``beacon.core.api.throttling``): one row each, counted in the database that every
+    worker process shares."""
+
+    key = models.CharField(max_length=40, unique=True)  # "token:<id>" or "user:<id>"
+    window = models.BigIntegerField()  # the window's number since 1970, in its own length
+    hits = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.key}: {self.hits}"
+
+
 def parent_of(instance) -> dict:
     """The history parent's columns of a change-log entry about ``instance``."""
     from .changelog import recorded as how_recorded  # changelog stands on these models

@@ -154,7 +154,8 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 # (waitress speaks plain HTTP), which must say so in a header Django trusts only when
 # BEACON_PROXY_SSL_HEADER names it; otherwise every request looks insecure and is
 # redirected again. `BEACON_HTTPS=0` is for plain HTTP on one machine (`beacon demo`).
-BEACON_HTTPS = os.environ.get("BEACON_HTTPS", "0" if DEBUG else "1") == "1"
+# Anything but "0" keeps HTTPS on: a mistyped value does not turn it off.
+BEACON_HTTPS = os.environ.get("BEACON_HTTPS", "0" if DEBUG else "1") != "0"
 BEACON_HSTS_SECONDS = int(os.environ.get("BEACON_HSTS_SECONDS", 365 * 24 * 3600))
 
 
@@ -173,7 +174,7 @@ def https_settings(https: bool) -> dict[str, bool | int]:
 
 globals().update(https_settings(BEACON_HTTPS))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = os.environ.get("BEACON_HSTS_PRELOAD", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("BEACON_HSTS_PRELOAD", "1") != "0"
 if os.environ.get("BEACON_PROXY_SSL_HEADER"):
     # e.g. X-Forwarded-Proto: the proxy sets it to "https" and removes any sent by a client.
     SECURE_PROXY_SSL_HEADER = (

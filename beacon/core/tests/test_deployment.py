@@ -31,8 +31,9 @@ def beacon(*args, **env):
     )
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    done = beacon("check", "--deploy", BEACON_HOME=str(tmp_path))
+@pytest.mark.parametrize("https", [{}, {"BEACON_HTTPS": "yes"}])  # only "0" turns it off
+def test_check_deploy_is_clean_with_production_settings(tmp_path, https):
+    done = beacon("check", "--deploy", BEACON_HOME=str(tmp_path), **https)
     assert (done.returncode, done.stdout, done.stderr) == (0, CLEAN, "")
 
 

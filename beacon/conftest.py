@@ -5,11 +5,12 @@ import os
 import shutil
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from beacon.core.models import Role, ScopeGrant, User
 from beacon.registry.tests import factories
+from beacon.settings import https_settings
 
 # The walks' assertions are in a module of their own: rewritten, their failures show values.
 pytest.register_assert_rewrite("beacon.core.testing")
@@ -32,6 +33,14 @@ CHROMIUM = "/usr/bin/chromium"
 def fast_password_hashing(settings):
     # Argon2 is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_http():
+    # The test client and the live server speak plain HTTP, as `beacon demo` does;
+    # beacon/core/tests/test_deployment.py checks the production settings.
+    with override_settings(**https_settings(False)):
+        yield
 
 
 @pytest.fixture(autouse=True)

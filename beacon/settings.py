@@ -7,6 +7,8 @@ Everything a deployment changes comes from the environment:
 - ``BEACON_DATABASE_URL``: a database URL (``postgresql://…``) that replaces SQLite.
 - ``BEACON_DEBUG``: ``1`` for development only.
 - ``BEACON_ALLOWED_HOSTS``: comma-separated host names.
+- ``BEACON_HTTPS``: ``0`` when browsers reach Beacon over plain HTTP (``beacon demo``);
+  otherwise, with DEBUG off, HTTPS is required (docs/security-api.md).
 """
 
 import os
@@ -153,6 +155,46 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead
 
+
+# HTTPS, on by default in production: TLS ends at a proxy in front of `beacon serve`
+# (waitress speaks plain HTTP), which must say so in a header Django trusts only when
+# BEACON_PROXY_SSL_HEADER names it; otherwise every request looks insecure and is
+# redirected again. `BEACON_HTTPS=0` is for plain HTTP on one machine (`beacon demo`).
+# Anything but "0" keeps HTTPS on: a mistyped value does not turn it off.
+BEACON_HTTPS = os.environ.get("BEACON_HTTPS", "0" if DEBUG else "1") != "0"
+BEACON_HSTS_SECONDS = int(os.environ.get("BEACON_HSTS_SECONDS", 365 * 24 * 3600))
+
+
+def https_settings(https: bool) -> dict[str, bool | int]:
+    """The settings that depend on browsers reaching Beacon over HTTPS only: a plain-HTTP
+    request is redirected, browsers are told to use nothing else (HSTS) and the session
+    and CSRF cookies are never sent without TLS. `beacon demo` and the tests serve plain
+    HTTP on this machine with ``https_settings(False)``."""
+    return {
+        "SECURE_SSL_REDIRECT": https,
+        "SECURE_HSTS_SECONDS": BEACON_HSTS_SECONDS if https else 0,
+        "SESSION_COOKIE_SECURE": https,
+        "CSRF_COOKIE_SECURE": https,
+    }
+
+
+globals().update(https_settings(BEACON_HTTPS))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = os.environ.get("BEACON_HSTS_PRELOAD", "1") != "0"
+if os.environ.get("BEACON_PROXY_SSL_HEADER"):
+    # e.g. X-Forwarded-Proto: the proxy sets it to "https" and removes any sent by a client.
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["BEACON_PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# API tokens expire; `beacon token create --days N` issues one for longer or shorter.
+BEACON_TOKEN_DAYS = int(os.environ.get("BEACON_TOKEN_DAYS", 90))
+
 # A second factor (authenticator app) for privileged roles; `beacon demo` turns it off.
 BEACON_MFA_REQUIRED = os.environ.get("BEACON_MFA_REQUIRED", "1") != "0"
 OTP_TOTP_ISSUER = "Beacon"
@@ -211,7 +253,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "beacon.core.api.schema.BeaconAutoSchema",
     "EXCEPTION_HANDLER": "beacon.core.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["beacon.core.api.throttling.ApiRateThrottle"],
 }
+# Requests per token (when one is used) and per user (a browser's session), as
+# N/second|minute|hour|day; one more in the window gets 429 with Retry-After.
+BEACON_API_RATE_TOKEN = os.environ.get("BEACON_API_RATE_TOKEN", "300/minute")
+BEACON_API_RATE_USER = os.environ.get("BEACON_API_RATE_USER", "120/minute")
+
 # Content-Security-Policy on every response (docs/csp.md): scripts and styles only from
 # Beacon's own static files, so markup smuggled into data can run nothing; a template that
 # must have an inline script gives it nonce="{{ request.csp_nonce }}".
@@ -236,6 +284,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _("The registry of a development zone: parks, land, enterprises, figures."),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation pages are for users of the API: a session or a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -2,12 +2,9 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularJSONAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularJSONAPIView
 
+from beacon.core.api.docs import RedocView, SwaggerView
 from beacon.core.urls import auth_urlpatterns
 from beacon.registry.views import HomeView
 
@@ -28,9 +25,7 @@ urlpatterns = [
     # the split view serves Swagger UI's start-up script as a file: no inline script
     path(
         "api/v1/docs/",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="api-schema", template_name="core/swagger_ui.html"
-        ),
+        SwaggerView.as_view(url_name="api-schema", template_name="core/swagger_ui.html"),
         name="api-docs",
     ),
     path(
@@ -39,7 +34,7 @@ urlpatterns = [
         # search in a worker made from a blob: this page alone, which shows the schema and no
         # data, lets in both (never an inline script). Its Redocly logo stays refused.
         csp_update(REDOC_POLICY)(
-            SpectacularRedocView.as_view(url_name="api-schema", template_name="core/redoc.html")
+            RedocView.as_view(url_name="api-schema", template_name="core/redoc.html")
         ),
         name="api-redoc",
     ),

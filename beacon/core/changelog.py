@@ -41,6 +41,7 @@ NOT_RECORDED = {
     "axes.accessattempt": "the lockout counter the failed-login log already records",
     "axes.accessattemptexpiration": "the lockout counter's expiry",
     "otp_static.statictoken": "a one-time recovery code, a secret; its device is recorded",
+    "core.ratecounter": "the API rate limits' request counters, a tally of no record",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {

@@ -11,6 +11,7 @@ own database checks, a check that reads the database does so only when the calle
 from django.conf import settings
 from django.core import checks
 
+from .api.throttling import parse_rate
 from .models import Role, User
 from .roles import SEPARATED_DUTIES
 
@@ -51,3 +52,14 @@ def check_administrators_need_a_second_factor(app_configs=None, databases=None, 
             )
         ]
     return []
+
+
+@checks.register()
+def check_api_rates(app_configs=None, **kwargs):
+    problems = []
+    for name in ("BEACON_API_RATE_TOKEN", "BEACON_API_RATE_USER"):
+        try:
+            parse_rate(getattr(settings, name))
+        except ValueError as error:
+            problems.append(checks.Error(f"{name}: {error}", id="core.E004"))
+    return problems

@@ -1,5 +1,6 @@
 """People, roles, scopes and API tokens, and the base every recorded model stands on."""
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -196,7 +197,9 @@ def hash_token(key: str) -> str:
 
 
 class ApiToken(models.Model):
-    """An API token, stored only as its SHA-256 hash; the key is shown once, on creation."""
+    """An API token, stored only as its SHA-256 hash; the key is shown once, on creation.
+    Every token expires (``BEACON_TOKEN_DAYS`` after it is issued, unless issued for fewer
+    or more days) and can be revoked before; neither kind is let in again."""
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), related_name="api_tokens", on_delete=models.CASCADE
@@ -204,9 +207,10 @@ class ApiToken(models.Model):
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     prefix = models.CharField(_("prefix"), max_length=12)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    expires = models.DateTimeField(_("expires"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires = models.DateTimeField(_("expires"))
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     # Issued and revoked are changes; the hash is a secret, each use is not a change.
     change_log = Recorded(exclude=("key_hash", "last_used"))
@@ -219,16 +223,45 @@ class ApiToken(models.Model):
         return f"{self.prefix}…"
 
     @classmethod
-    def issue(cls, user: User, description: str = "") -> tuple["ApiToken", str]:
+    def issue(
+        cls, user: User, description: str = "", days: int | None = None
+    ) -> tuple["ApiToken", str]:
+        """A new token of ``user`` for ``days`` (``BEACON_TOKEN_DAYS`` unless given) and its
+        key, which is not kept."""
         key = "bcn_" + secrets.token_urlsafe(32)
+        now = timezone.now()
         token = cls.objects.create(
-            user=user, key_hash=hash_token(key), prefix=key[:8], description=description
+            user=user,
+            key_hash=hash_token(key),
+            prefix=key[:8],
+            description=description,
+            created=now,
+            expires=now + dt.timedelta(days=days or settings.BEACON_TOKEN_DAYS),
         )
         return token, key
 
     @property
     def is_expired(self) -> bool:
-        return self.expires is not None and self.expires <= timezone.now()
+        return self.expires <= timezone.now()
+
+    @property
+    def state(self) -> str:
+        if self.revoked is not None:
+            return "revoked"
+        return "expired" if self.is_expired else "active"
+
+
+class RateCounter(models.Model):
+    """The API requests of one token or one user in the current window of the rate limits
+    (``beacon.core.api.throttling``): one row each, counted in the database that every
+    worker process shares."""
+
+    key = models.CharField(max_length=40, unique=True)  # "token:<id>" or "user:<id>"
+    window = models.BigIntegerField()  # the window's number since 1970, in its own length
+    hits = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.key}: {self.hits}"
 
 
 class ChainedManager(models.Manager):

@@ -5,6 +5,11 @@ from rest_framework import authentication, exceptions
 from ..models import ApiToken, hash_token
 
 
+def when(moment) -> str:
+    """A token's moment as its user reads it: local time, to the minute."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     """``Authorization: Bearer <token>``; tokens are looked up by their hash."""
 
@@ -25,8 +30,17 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             .filter(key_hash=hash_token(key))
             .first()
         )
-        if token is None or token.is_expired or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if token.revoked is not None:
+            raise exceptions.AuthenticationFailed(
+                _("This token was revoked on %(date)s.") % {"date": when(token.revoked)}
+            )
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(
+                _("This token expired on %(date)s; ask for a new one.")
+                % {"date": when(token.expires)}
+            )
         now = timezone.now()
         if token.last_used is None or (now - token.last_used).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used=now)

@@ -10,11 +10,11 @@ ERROR_SCHEMA = {
     "additionalProperties": True,
 }
 ERROR_CODES = {
-    "GET": ("400", "401", "403", "404"),
-    "POST": ("400", "401", "403", "409", "415"),
-    "PUT": ("400", "401", "403", "404", "409", "415"),
-    "PATCH": ("400", "401", "403", "404", "409", "415"),
-    "DELETE": ("401", "403", "404", "409"),
+    "GET": ("400", "401", "403", "404", "429"),
+    "POST": ("400", "401", "403", "409", "415", "429"),
+    "PUT": ("400", "401", "403", "404", "409", "415", "429"),
+    "PATCH": ("400", "401", "403", "404", "409", "415", "429"),
+    "DELETE": ("401", "403", "404", "409", "429"),
 }
 DESCRIPTIONS = {
     "400": "Invalid input or paging",
@@ -26,6 +26,7 @@ DESCRIPTIONS = {
         "version named in If-Match (the answer then holds the current 'version')"
     ),
     "415": "The request body is in a format the API does not read",
+    "429": "Over the token's or the user's rate limit; Retry-After gives the seconds to wait",
 }
 
 

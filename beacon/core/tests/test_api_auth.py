@@ -12,7 +12,7 @@ from django.utils import timezone
 from beacon.core.models import ApiToken
 
 ENTERPRISES = "/api/v1/registry/enterprises/"
-INVALID = {"detail": "Invalid or expired token."}
+INVALID = {"detail": "Invalid token."}
 BAD_HEADER = {"detail": "Invalid token header."}
 NO_CREDENTIALS = {"detail": "Authentication credentials were not provided."}
 
@@ -69,14 +69,36 @@ def test_wrong_token_is_401(users):
     assert refused(bearer("bcn_not-a-token-anyone-was-given").get(ENTERPRISES), INVALID)
 
 
-def test_expired_token_is_401(users):
+def test_expired_token_is_401_and_says_so(users, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
     token, key = ApiToken.issue(users["leader"])
-    token.expires = timezone.now() - dt.timedelta(seconds=1)
+    token.expires = dt.datetime(2026, 3, 1, 1, 30, tzinfo=dt.UTC)
     token.save()
-    assert refused(bearer(key).get(ENTERPRISES), INVALID)
+    expired = {"detail": "This token expired on 2026-03-01 09:30; ask for a new one."}
+    assert refused(bearer(key).get(ENTERPRISES), expired)
     token.expires = timezone.now() + dt.timedelta(days=1)
     token.save()
     assert bearer(key).get(ENTERPRISES).status_code == 200
+
+
+def test_a_token_expires_after_the_days_set(users, settings):
+    settings.BEACON_TOKEN_DAYS = 30
+    default, _key = ApiToken.issue(users["leader"])
+    longer, _key = ApiToken.issue(users["leader"], days=365)
+    assert default.expires - default.created == dt.timedelta(days=30)
+    assert longer.expires - longer.created == dt.timedelta(days=365)
+    assert not default.is_expired and default.state == "active"
+
+
+def test_revoked_token_is_401_and_says_so(users, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    token, key = ApiToken.issue(users["leader"])
+    assert bearer(key).get(ENTERPRISES).status_code == 200
+    token.revoked = dt.datetime(2026, 12, 7, 3, 5, tzinfo=dt.UTC)
+    token.save()
+    assert refused(
+        bearer(key).get(ENTERPRISES), {"detail": "This token was revoked on 2026-12-07 11:05."}
+    )
 
 
 def test_token_of_an_inactive_user_is_401(users):

@@ -1,5 +1,7 @@
 """The console commands that manage people, tokens and the data folder."""
 
+import datetime as dt
+import io
 import os
 import stat
 import subprocess
@@ -8,6 +10,7 @@ import sys
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from beacon.core.models import ApiToken, User, hash_token
 
@@ -150,3 +153,91 @@ class TestServeRefusesUnsafeProduction:
         from beacon.core.management.commands.serve import production_problems
 
         assert production_problems() == []
+
+
+@pytest.mark.django_db
+class TestTokens:
+    """`beacon token create|list|revoke`: every token expires, is listed without its
+    secret, and can be revoked; issuing and revoking are in the change log."""
+
+    def create(self, *args) -> tuple[str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        call_command("token", "create", *args, stdout=out, stderr=err)
+        return out.getvalue().strip(), err.getvalue().strip()
+
+    def test_create_prints_the_key_alone_and_its_expiry_beside(self, users, settings):
+        settings.TIME_ZONE = "Asia/Shanghai"
+        key, said = self.create("leader", "--days", "7")
+        token = ApiToken.objects.get(key_hash=hash_token(key))
+        expires = timezone.localtime(token.expires)
+        assert expires - timezone.localtime(token.created) == dt.timedelta(days=7)
+        assert said == (f"token {token.pk} ({key[:8]}…) of leader expires {expires:%Y-%m-%d %H:%M}")
+
+    @pytest.mark.parametrize("days", ["0", "-3", "soon"])
+    def test_create_refuses_a_number_of_days_that_is_not_one_or_more(self, users, days):
+        with pytest.raises(CommandError, match=f"'{days}' is not a number of days"):
+            call_command("token", "create", "leader", "--days", days)
+        assert not ApiToken.objects.exists()
+
+    def test_list_shows_every_token_but_never_its_secret(self, users, settings):
+        settings.TIME_ZONE = "UTC"
+        moment = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
+        leader_key, _said = self.create("leader")
+        auditor_key, _said = self.create("auditor")
+        leader = ApiToken.objects.get(key_hash=hash_token(leader_key))
+        auditor = ApiToken.objects.get(key_hash=hash_token(auditor_key))
+        ApiToken.objects.filter(pk=leader.pk).update(
+            created=moment, expires=moment + dt.timedelta(days=90), last_used=moment
+        )
+        ApiToken.objects.filter(pk=auditor.pk).update(
+            created=moment, expires=moment, revoked=moment
+        )
+        out = io.StringIO()
+        call_command("token", "list", stdout=out)
+        listed = out.getvalue()
+        assert listed.splitlines() == [
+            "id  prefix    user     state    created           expires           last used"
+            "         revoked",
+            f"{leader.pk:<2}  {leader.prefix}  leader   active   2026-12-07 08:00  "
+            "2027-03-07 08:00  2026-12-07 08:00  -",
+            f"{auditor.pk:<2}  {auditor.prefix}  auditor  revoked  2026-12-07 08:00  "
+            "2026-12-07 08:00  -                 2026-12-07 08:00",
+        ]
+        assert leader_key not in listed and auditor_key not in listed
+        out = io.StringIO()
+        call_command("token", "list", "auditor", stdout=out)
+        assert [line.split()[0] for line in out.getvalue().splitlines()] == ["id", str(auditor.pk)]
+        with pytest.raises(CommandError, match="unknown user 'nobody'"):
+            call_command("token", "list", "nobody")
+
+    def test_revoke_stops_a_token_and_both_writes_are_in_the_change_log(self, users):
+        from django.test import Client
+
+        from beacon.core.models import ChangeLogEntry
+
+        key, _said = self.create("leader", "--description", "reporting script")
+        token = ApiToken.objects.get(key_hash=hash_token(key))
+        out = io.StringIO()
+        call_command("token", "revoke", str(token.pk), stdout=out)
+        assert out.getvalue() == f"revoked token {token.pk} ({key[:8]}…) of leader\n"
+        token.refresh_from_db()
+        assert token.state == "revoked"
+        response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/registry/zones/")
+        assert response.status_code == 401
+        created, revoked = ChangeLogEntry.objects.get_for_object(token).order_by("pk")
+        assert (created.action, revoked.action) == (
+            ChangeLogEntry.Action.CREATE,
+            ChangeLogEntry.Action.UPDATE,
+        )
+        assert {"user", "prefix", "description", "expires"} <= set(created.changes)
+        assert "key_hash" not in created.changes
+        assert list(revoked.changes) == ["revoked"]
+        # revoking again changes nothing
+        again = io.StringIO()
+        call_command("token", "revoke", str(token.pk), stdout=again)
+        assert again.getvalue().startswith(f"token {token.pk} ({key[:8]}…) was revoked on ")
+        assert ChangeLogEntry.objects.get_for_object(token).count() == 2
+
+    def test_revoke_of_an_unknown_id_is_refused(self, users):
+        with pytest.raises(CommandError, match=r"unknown token 999 \(see 'beacon token list'\)"):
+            call_command("token", "revoke", "999")

@@ -58,8 +58,11 @@ def test_schema_matches_snapshot():
         )
 
 
-def test_schema_is_served_as_json_to_anyone(db):
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/openapi.json")
+def test_schema_is_served_as_json_to_its_users(users):
+    # anonymous callers are refused: beacon/core/tests/test_deployment.py
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(users["enterprise_user"])
+    response = client.get("/api/v1/openapi.json")
     assert (response.status_code, response["Content-Type"]) == (
         200,
         "application/vnd.oai.openapi+json",
@@ -88,8 +91,9 @@ def test_schema_is_served_as_json_to_anyone(db):
     )
 
 
-def test_interactive_docs_need_nothing_from_the_internet(db):
+def test_interactive_docs_need_nothing_from_the_internet(users):
     client = Client()
+    client.force_login(users["leader"])
     response = client.get("/api/v1/docs/")
     html = response.content.decode()
     assert (response.status_code, "://" in html) == (200, False)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -22,7 +23,6 @@ from hypothesis import strategies as st
 from beacon.api_urls import router
 from beacon.conftest import ROLES
 from beacon.core.models import ApiToken
-from beacon.wsgi import application
 
 config = schemathesis.Config.from_dict(
     {
@@ -41,7 +41,7 @@ config = schemathesis.Config.from_dict(
 )
 VIEWSETS = {prefix: viewset for prefix, viewset, _basename in router.registry}
 schema = schemathesis.openapi.from_path(Path(__file__).with_name("openapi.json"), config=config)
-schema.app = application
+schema.app = WSGIHandler()  # served in-process; each test sends its requests to `application`
 # Examples per operation for each other role and for an anonymous caller: their answers are
 # few kinds (401, 403, 404 and scoped lists), so a few examples reach them all.
 OTHER_CALLER_EXAMPLES = 3
@@ -75,6 +75,13 @@ def keep_test_transaction():
         signal.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def application():
+    # The middleware reads its settings once: this handler is made under the tests'
+    # plain-HTTP settings (conftest), the schema's own before them, at collection.
+    return WSGIHandler()
+
+
 def bearer(user) -> dict:
     return {"Authorization": f"Bearer {ApiToken.issue(user)[1]}"}
 
@@ -91,8 +98,8 @@ def caller_headers(request, users, keep_test_transaction):
 
 @schema.parametrize()
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
-def test_api_conforms_to_its_schema(case, admin_headers):
-    case.call_and_validate(headers=admin_headers)
+def test_api_conforms_to_its_schema(case, admin_headers, application):
+    case.call_and_validate(headers=admin_headers, app=application)
 
 
 @schema.parametrize()
@@ -101,5 +108,5 @@ def test_api_conforms_to_its_schema(case, admin_headers):
     deadline=None,
     max_examples=OTHER_CALLER_EXAMPLES,
 )
-def test_api_conforms_to_its_schema_for_every_other_caller(case, caller_headers):
-    case.call_and_validate(headers=caller_headers)
+def test_api_conforms_to_its_schema_for_every_other_caller(case, caller_headers, application):
+    case.call_and_validate(headers=caller_headers, app=application)

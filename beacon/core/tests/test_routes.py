@@ -192,9 +192,10 @@ ROUTES: dict[str, Route] = {
         api=True,
     ),
     "supervision-projects-status": Route(get="200 200 403 200 403 403 403 403 401", api=True),
-    "api-schema": Route(get="200 200 200 200 200 200 200 200 200"),
-    "api-docs": Route(get="200 200 200 200 200 200 200 200 200"),
-    "api-redoc": Route(get="200 200 200 200 200 200 200 200 200"),
+    # for the API's users only: an anonymous browser is sent to the login page
+    "api-schema": Route(get="200 200 200 200 200 200 200 200 401"),
+    "api-docs": Route(get="200 200 200 200 200 200 200 200 302"),
+    "api-redoc": Route(get="200 200 200 200 200 200 200 200 302"),
 }
 
 # The Django admin, model by model: the changelist and the add page ("changelist/add") for

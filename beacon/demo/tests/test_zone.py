@@ -292,6 +292,23 @@ class TestBuild:
         assert "Building" not in text
         assert Enterprise.objects.count() == TEST_ENTERPRISES
 
+    def test_demo_serves_plain_http_at_the_address_it_prints(self, demo, monkeypatch, settings):
+        from beacon.settings import https_settings
+
+        for name, value in https_settings(True).items():  # as production has them
+            setattr(settings, name, value)
+        served = {}
+
+        def serve(host, port, threads, stdout):
+            # a client made now loads the middleware as the served application does
+            response = Client().get(f"http://{host}:{port}/login/")
+            cookie = response.cookies.get("csrftoken")
+            served.update(status=response.status_code, secure=cookie and cookie["secure"])
+
+        monkeypatch.setattr("beacon.demo.management.commands.demo.serve", serve)
+        call_command("demo", stdout=StringIO())
+        assert served == {"status": 200, "secure": ""}
+
 
 @pytest.mark.django_db
 def test_bulk_links_are_in_the_change_log(zone, client_for):

@@ -10,6 +10,7 @@ from beacon.demo.evaluation import build_demo_evaluation
 from beacon.demo.promotion import build_demo_promotion
 from beacon.demo.supervision import build_demo_supervision
 from beacon.demo.writer import build_demo_zone, zone_is_empty
+from beacon.settings import https_settings
 
 
 class Command(BaseCommand):
@@ -45,4 +46,7 @@ class Command(BaseCommand):
         if not no_serve:
             # A demo is for looking around; `beacon serve` asks privileged roles for a code.
             settings.BEACON_MFA_REQUIRED = False
+            # Served over plain HTTP at the address printed, with no proxy to end TLS.
+            for name, value in https_settings(False).items():
+                setattr(settings, name, value)
             serve(host, port, 8, self.stdout)

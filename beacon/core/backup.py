@@ -417,8 +417,6 @@ def _append_only_lifted(cursor, tables: list[str]):
 def _empty(cursor, tables: list[str]) -> None:
     qn = connection.ops.quote_name
     if connection.vendor == "postgresql":
-        # Checks still pending from earlier in an enclosing transaction would stop TRUNCATE.
-        connection.check_constraints()
         cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in tables)}")
     else:
         for table in tables:
@@ -483,16 +481,22 @@ def restore(backup: Backup) -> BackupRecord:
     )
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # Checks still pending from earlier in an enclosing transaction would stop
+            # PostgreSQL's ALTER TABLE and TRUNCATE: made now, they are done.
+            connection.check_constraints()
             with _append_only_lifted(cursor, tables):
                 _empty(cursor, tables)
                 for entry in backup.manifest["tables"]:
                     _load(cursor, by_table[entry["table"]], backup, entry)
+                # before the triggers are back: PostgreSQL alters no table with checks pending
+                try:
+                    connection.check_constraints()
+                except DatabaseError as e:
+                    raise BackupError(
+                        f"the backup's rows break a link between tables: {e}"
+                    ) from None
             for sql in connection.ops.sequence_reset_sql(no_style(), known):
                 cursor.execute(sql)
-            try:
-                connection.check_constraints()
-            except DatabaseError as e:
-                raise BackupError(f"the backup's rows break a link between tables: {e}") from None
             # the content types' ids are the backup's now; the cache holds this database's
             ContentType.objects.clear_cache()
             return _record(BackupKind.RESTORE, backup.path, backup.summary, note)

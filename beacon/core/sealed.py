@@ -75,7 +75,7 @@ class SealedWriter(io.RawIOBase):
 
     def write(self, data) -> int:
         self._buffer += data
-        while len(self._buffer) > CHUNK:
+        while len(self._buffer) >= CHUNK:
             self._seal(bytes(self._buffer[:CHUNK]), last=False)
             del self._buffer[:CHUNK]
         return len(data)
@@ -87,8 +87,8 @@ class SealedWriter(io.RawIOBase):
 
     def close(self) -> None:
         if not self.closed:
-            # the last chunk is always written, empty when the file ends on a chunk's end,
-            # so that a file cut there is told from a whole one
+            # the last chunk is always shorter than CHUNK, empty when the file ends on a
+            # chunk's end: a file cut at a chunk's end is told from a whole one
             self._seal(bytes(self._buffer), last=True)
             self._raw.close()
         super().close()

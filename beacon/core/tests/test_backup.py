@@ -15,7 +15,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -167,6 +167,39 @@ def test_a_restore_refills_every_table_emptied(data, tmp_path):
     call_command("restore", str(path), "--yes")
 
     assert without_restore(table_rows(), original) == original
+
+
+APPEND_ONLY = {
+    # what a trigger that keeps the change log append-only looks like on each database
+    "sqlite": [
+        "CREATE TRIGGER test_append_only BEFORE DELETE ON auditlog_logentry "
+        "BEGIN SELECT RAISE(ABORT, 'append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'append-only'; END $$",
+        "CREATE TRIGGER test_append_only BEFORE UPDATE OR DELETE ON auditlog_logentry "
+        "FOR EACH ROW EXECUTE FUNCTION test_refuse()",
+        "CREATE TRIGGER test_no_truncate BEFORE TRUNCATE ON auditlog_logentry "
+        "FOR EACH STATEMENT EXECUTE FUNCTION test_refuse()",
+    ],
+}
+
+
+def test_a_restore_replaces_an_append_only_log_and_leaves_it_append_only(data, tmp_path):
+    original = table_rows()
+    path = tmp_path / "zone.zip"
+    call_command("backup", "--out", str(path))
+    with connection.cursor() as cursor:
+        for sql in APPEND_ONLY[connection.vendor]:
+            cursor.execute(sql)
+    Talent.objects.order_by("pk").first().delete()  # an entry more in the log
+
+    call_command("restore", str(path), "--yes")
+
+    assert without_restore(table_rows(), original) == original
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ChangeLogEntry.objects.filter(pk=ChangeLogEntry.objects.first().pk).delete()
 
 
 def test_a_restore_is_recorded_in_the_change_log(data, tmp_path, capsys):

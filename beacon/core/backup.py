@@ -43,7 +43,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -100,7 +100,7 @@ def _named(migrations: dict[str, list[str]]) -> set[str]:
 
 
 def _plain(value: Any) -> Any:
-    """A value as Django reads it, in JSON; ``field.to_python`` reads it back."""
+    """A value JSON has no type for, as Django reads it back (``field.to_python``)."""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal | UUID):
@@ -109,14 +109,14 @@ def _plain(value: Any) -> Any:
         return duration_iso_string(value)
     if isinstance(value, bytes | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
-    return value
+    raise TypeError(f"a value of type {type(value).__name__} has no form in a backup")
 
 
-def _line(row) -> bytes:
+def _line(row: tuple) -> bytes:
     # JSON values keep their keys' order: SQLite stores the text as written, and a restore
-    # writes it back the same (PostgreSQL's jsonb has an order of its own, the same again)
-    text = json.dumps([_plain(v) for v in row], ensure_ascii=False)
-    return text.encode("utf-8") + b"\n"
+    # writes it back the same (PostgreSQL's jsonb has an order of its own, the same again).
+    # ``default`` is called for the values JSON has no type for only.
+    return json.dumps(row, ensure_ascii=False, default=_plain).encode("utf-8") + b"\n"
 
 
 @contextmanager
@@ -423,11 +423,39 @@ def _empty(cursor, tables: list[str]) -> None:
             cursor.execute(f"DELETE FROM {qn(table)}")
 
 
-def _decoder(field) -> Callable[[Any], Any]:
+# Fields whose value in JSON is the value the database driver takes.
+AS_READ = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "BooleanField",
+    "FloatField",
+    "CharField",
+    "TextField",
+    "SlugField",
+    "EmailField",
+    "URLField",
+    "FileField",
+}
+
+
+def _decoder(field) -> Callable[[Any], Any] | None:
+    """How a column's JSON value becomes what the driver writes; None when it is already."""
+    kind = (field.target_field if field.is_relation else field).get_internal_type()
+    if kind in AS_READ:
+        return None
+    # the database's own wrapper, not the per-thread proxy: this runs for every value
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    prepare, to_python = field.get_db_prep_save, field.to_python
+
     def decode(value):
-        if value is None:
-            return None
-        return field.get_db_prep_save(field.to_python(value), connection)
+        return None if value is None else prepare(to_python(value), wrapper)
 
     return decode
 
@@ -456,7 +484,7 @@ def _load(cursor, model: type[models.Model], backup: Backup, entry: dict) -> Non
     for number, line in enumerate(backup.lines(entry), 1):
         try:
             values = json.loads(line)
-            batch.append([decode(v) for decode, v in zip(decoders, values, strict=True)])
+            batch.append([v if d is None else d(v) for d, v in zip(decoders, values, strict=True)])
         except (ValueError, TypeError, ValidationError) as e:
             raise BackupError(f"table {table}, row {number}: cannot be read ({e})") from None
         if len(batch) == BATCH:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import open_demo_zone, timed, wait_for_quiet  # noqa: E402
 from registry_bench import database, machine  # noqa: E402
 
-PASSPHRASE = "benchmark passphrase, not a secret"
+PASSPHRASE = "benchmark passphrase, not a secret"  # nosec B105
 
 
 def parse_args():

@@ -388,11 +388,11 @@ def _append_only_lifted(cursor, tables: list[str]):
     rolls back with them in place.
     """
     qn = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(tables))
     if connection.vendor == "sqlite":
         cursor.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
-            tables,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN (SELECT value FROM json_each(%s))",
+            [json.dumps(tables)],
         )
         triggers = cursor.fetchall()
         for name, _sql in triggers:
@@ -403,8 +403,8 @@ def _append_only_lifted(cursor, tables: list[str]):
     else:
         cursor.execute(
             "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            f"WHERE NOT t.tgisinternal AND pg_table_is_visible(c.oid) AND c.relname IN ({marks})",
-            tables,
+            "WHERE NOT t.tgisinternal AND pg_table_is_visible(c.oid) AND c.relname = ANY(%s)",
+            [tables],
         )
         guarded = [name for (name,) in cursor.fetchall()]
         for table in guarded:
@@ -414,13 +414,17 @@ def _append_only_lifted(cursor, tables: list[str]):
             cursor.execute(f"ALTER TABLE {qn(table)} ENABLE TRIGGER USER")
 
 
+# The SQL below is built of table and column names from the models, quoted by the database
+# backend, never of a backup's content (bandit B608); values are always parameters.
+
+
 def _empty(cursor, tables: list[str]) -> None:
     qn = connection.ops.quote_name
     if connection.vendor == "postgresql":
         cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in tables)}")
     else:
         for table in tables:
-            cursor.execute(f"DELETE FROM {qn(table)}")
+            cursor.execute(f"DELETE FROM {qn(table)}")  # nosec B608
 
 
 # Fields whose value in JSON is the value the database driver takes.
@@ -463,10 +467,11 @@ def _decoder(field) -> Callable[[Any], Any] | None:
 def _load(cursor, model: type[models.Model], backup: Backup, entry: dict) -> None:
     qn = connection.ops.quote_name
     table = entry["table"]
-    decoders = [_decoder(f) for f in model._meta.concrete_fields]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(table),
-        ", ".join(qn(c) for c in entry["columns"]),
+    fields = model._meta.concrete_fields
+    decoders = [_decoder(f) for f in fields]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # nosec B608
+        qn(model._meta.db_table),
+        ", ".join(qn(f.column) for f in fields),
         ", ".join(["%s"] * len(decoders)),
     )
     batch: list[list] = []

@@ -20,7 +20,7 @@ def acting_user(username: str | None) -> User | None:
     return user
 
 
-PASSPHRASE_VARIABLE = "BEACON_BACKUP_PASSPHRASE"
+PASSPHRASE_VARIABLE = "BEACON_BACKUP_PASSPHRASE"  # nosec B105 - the name, not a passphrase
 PASSPHRASE_MIN_LENGTH = 12
 
 

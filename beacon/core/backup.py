@@ -469,17 +469,26 @@ def _load(cursor, model: type[models.Model], backup: Backup, entry: dict) -> Non
     table = entry["table"]
     fields = model._meta.concrete_fields
     decoders = [_decoder(f) for f in fields]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # nosec B608
-        qn(model._meta.db_table),
-        ", ".join(qn(f.column) for f in fields),
-        ", ".join(["%s"] * len(decoders)),
-    )
+    into = f"{qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
     batch: list[list] = []
     first = 1  # the line number of the batch's first row
 
+    def write():
+        if connection.vendor == "postgresql":
+            # COPY takes rows several times as fast as INSERTs, even pipelined
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy,
+            ):
+                for row in batch:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {into} VALUES ({marks})", batch)  # nosec B608
+
     def insert():
         try:
-            cursor.executemany(sql, batch)
+            write()
         except DatabaseError as e:
             raise BackupError(
                 f"table {table}, rows {first}-{first + len(batch) - 1}: the database refused "

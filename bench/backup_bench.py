@@ -36,10 +36,25 @@ def parse_args():
     parser.add_argument("--home", default=os.environ.get("BEACON_HOME"))
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command")
     parser.add_argument("--size", choices=["small", "large"], default="large")
+    parser.add_argument(
+        "--kinds", default="plain,encrypted", help="which backups to time: plain, encrypted"
+    )
     args = parser.parse_args()
     if not args.home:
         parser.error("give the data folder with --home or BEACON_HOME")
     return args
+
+
+def rows_in(path: Path) -> int:
+    with zipfile.ZipFile(path) as z:
+        return sum(t["rows"] for t in json.loads(z.read("manifest.json"))["tables"])
+
+
+def rows_in_sealed(path: Path) -> int:
+    from beacon.core.sealed import SealedReader
+
+    with SealedReader(path, PASSPHRASE) as reader:
+        return rows_in(reader)
 
 
 def main() -> None:
@@ -50,7 +65,8 @@ def main() -> None:
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         files = {"plain": Path(folder) / "plain.zip", "encrypted": Path(folder) / "sealed.zip"}
-        for kind, path in files.items():
+        for kind in args.kinds.split(","):
+            path = files[kind]
             extra = ["--encrypt"] if kind == "encrypted" else []
             backup_s, restore_s, backup_peak, restore_peak = [], [], 0, 0
             for _ in range(args.repeat):
@@ -63,9 +79,7 @@ def main() -> None:
                 times, peak, _ = timed(command, 1, lambda: wait_for_quiet(inf, inf))
                 restore_s += times
                 restore_peak = max(restore_peak, peak)
-            with zipfile.ZipFile(files["plain"]) as z:
-                manifest = json.loads(z.read("manifest.json"))
-            total = sum(t["rows"] for t in manifest["tables"])
+            total = rows_in(files["plain"]) if kind == "plain" else rows_in_sealed(path)
             size = path.stat().st_size / 2**20
             for step, seconds, peak in (
                 ("backup", backup_s, backup_peak),

@@ -28,6 +28,8 @@ class Command(BaseCommand):
             summary = write_backup(out, passphrase)
         except BackupError as e:
             raise CommandError(str(e)) from None
+        except OSError as e:  # the disk full, the folder gone: no file is left behind
+            raise CommandError(f"{out}: {e.strerror}; no backup was written") from None
         sealed = ", encrypted" if summary.encrypted else ""
         self.stdout.write(
             f"{out}: {summary.tables} tables, {summary.rows} rows{sealed}; "

@@ -22,6 +22,7 @@ ROLES = (
     "enterprise_user",
     "auditor",
     "system_admin",
+    "security_admin",
 )
 PASSWORD = "Beacon-test-2024"
 CHROMIUM = "/usr/bin/chromium"
@@ -45,6 +46,25 @@ def english_by_default():
     # validators) read them in English unless they activate a language themselves.
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def audit_logs_released_for_flush(request):
+    """A test on a live server ends by emptying the database (on SQLite, row by row), which
+    the audit logs' triggers refuse: such a test's connection may remove log rows. The
+    emptying comes after every fixture's teardown, so each test sets the connection anew."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from beacon.core.audit import RELEASE_ATTRIBUTE, sqlite_time
+
+    marker = request.node.get_closest_marker("django_db")
+    released = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    everything = sqlite_time(dt.datetime.max.replace(tzinfo=dt.UTC))
+    setattr(connection, RELEASE_ATTRIBUTE, everything if released else None)
 
 
 @pytest.fixture
@@ -76,10 +96,10 @@ def make_zone() -> dict:
 
 
 def make_user(role_code: str, zone: dict | None = None, username: str | None = None) -> User:
+    role = Role.objects.get(code=role_code)
+    # as `beacon createuser` makes it: the role says who may use the Django admin
     user = User.objects.create_user(
-        username=username or role_code,
-        password=PASSWORD,
-        role=Role.objects.get(code=role_code),
+        username=username or role_code, password=PASSWORD, role=role, is_staff=role.staff
     )
     if zone is not None:
         if role_code == "park_officer":
@@ -135,3 +155,89 @@ def page(live_server):
         yield page
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+# What a page must never do, recorded from before its first script runs: a Content-Security-
+# Policy violation (the browser blocked something the page asked for) and a script from data
+# that ran anyway (it sets window.__xss or opens a dialog).
+WATCH = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', e => window.__violations.push(
+  `${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`
+  + ` at ${e.sourceFile}:${e.lineNumber} ${e.sample}`), true);
+"""
+
+
+class Watched:
+    """A page's CSP violations, console errors, uncaught errors and dialogs, per URL."""
+
+    def __init__(self, page):
+        self.page = page
+        self.problems: list[str] = []
+        page.add_init_script(WATCH)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"{page.url}: error {error}"))
+        page.on("dialog", self._dialog)
+
+    def _console(self, message):
+        # a failed load (a 404 favicon) is the server's answer, not the page's doing
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"{self.page.url}: console {message.text}")
+
+    def _dialog(self, dialog):
+        self.problems.append(f"{self.page.url}: dialog {dialog.message!r}")
+        dialog.dismiss()
+
+    def collect(self) -> list[str]:
+        """Everything recorded so far on the current page, and whether data's script ran."""
+        page = self.page
+        state = page.evaluate("({violations: window.__violations || [], xss: window.__xss})")
+        found = [f"{page.url}: CSP {v}" for v in state["violations"]]
+        if state["xss"] is not None:
+            found.append(f"{page.url}: a script from data ran (window.__xss = {state['xss']})")
+        return self.problems + found
+
+
+def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+# Shows the tooltip of the first items of every series of every chart on the page, the way a
+# hover does, and answers each tooltip's HTML (ECharts puts it beside the chart's canvas).
+HOVER = """
+(limit) => {
+  const shown = [];
+  if (typeof echarts === 'undefined') return shown;
+  for (const el of document.querySelectorAll('[_echarts_instance_]')) {
+    const chart = echarts.getInstanceByDom(el);
+    const series = chart.getOption().series || [];
+    for (let s = 0; s < series.length; s++) {
+      const count = chart.getModel().getSeriesByIndex(s).getData().count();
+      for (let i = 0; i < Math.min(count, limit); i++) {
+        chart.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: i});
+        const tips = el.querySelectorAll(':scope > div:not(:first-child)');
+        for (const tip of tips) shown.push(tip.innerHTML);
+      }
+    }
+  }
+  return shown;
+}
+"""
+
+# Markup a tooltip may hold of its own; anything else in it came from data.
+TOOLTIP_TAGS = {"div", "span", "b", "br"}
+
+
+def hover_charts(page, limit: int = 20) -> list[str]:
+    """The tooltips' HTML; fails when one holds an element its formatter did not make."""
+    import re
+
+    tooltips = page.evaluate(HOVER, limit)
+    for html in tooltips:
+        tags = set(re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html)) - TOOLTIP_TAGS
+        assert not tags, f"{page.url}: a tooltip holds <{'>, <'.join(sorted(tags))}>: {html}"
+    return tooltips

@@ -13,8 +13,12 @@ import os
 import secrets
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from beacon.analytics import sheets
+from beacon.core.passwords import PasswordProfile
 
 BASE_DIR = Path(__file__).resolve().parent
 BEACON_HOME = Path(os.environ.get("BEACON_HOME") or Path.cwd() / "beacon-data").resolve()
@@ -66,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +80,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "beacon.core.mfa.SecondFactorMiddleware",
     "beacon.core.middleware.SessionTimeoutMiddleware",
+    "beacon.core.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "beacon.core.changelog.ChangeLogMiddleware",
@@ -96,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "beacon.core.context_processors.navigation",
+                "beacon.core.account.last_login",
             ],
         },
     }
@@ -127,11 +134,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
+# Password rules: MLPS level 3 (`mlps3`) or OWASP ASVS level 2 (`asvs`), each number settable
+# on its own (BEACON_PASSWORD_MIN_LENGTH, _MIN_CLASSES, _HISTORY, _MAX_AGE_DAYS).
+_PASSWORDS = PasswordProfile.named(os.environ.get("BEACON_PASSWORD_PROFILE", "mlps3"), os.environ)
+BEACON_PASSWORD_PROFILE = _PASSWORDS.name
+BEACON_PASSWORD_MAX_AGE_DAYS = _PASSWORDS.max_age_days
+AUTH_PASSWORD_VALIDATORS = _PASSWORDS.validators()
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -149,13 +157,18 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 BEACON_MFA_REQUIRED = os.environ.get("BEACON_MFA_REQUIRED", "1") != "0"
 OTP_TOTP_ISSUER = "Beacon"
 
-# Lockout after repeated failed logins; every attempt, good or bad, is kept in the login log.
+# Lockout after repeated failed logins: a username at an address, and an address across all
+# usernames (beacon.core.lockout); every attempt, good or bad, is kept in the login log.
+AXES_HANDLER = "beacon.core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_FAILURE_LIMIT", 5))
+BEACON_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10_000
+# Axes counts failures and locks; the login log is Beacon's own, append-only
+# (beacon.core.loginlog): axes' logs would rewrite and trim their rows.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
@@ -175,10 +188,14 @@ MEDIA_URL = "media/"
 
 # Uploads: files above this are refused before they are read.
 BEACON_UPLOAD_MAX_BYTES = int(os.environ.get("BEACON_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
-# An XLSX is a zip: its declared unpacked size is checked before it is opened.
-BEACON_XLSX_MAX_UNPACKED_BYTES = int(
-    os.environ.get("BEACON_XLSX_MAX_UNPACKED_BYTES", 500 * 1024 * 1024)
-)
+# What one spreadsheet may hold (beacon.analytics.sheets): data rows, columns, cells with a
+# value, and an XLSX file's declared unpacked size, checked before it is opened. The batch
+# commands, which run without these settings, read the same variables.
+_SHEET_LIMITS = sheets.Limits.from_environ()
+BEACON_IMPORT_MAX_ROWS = _SHEET_LIMITS.rows
+BEACON_IMPORT_MAX_COLUMNS = _SHEET_LIMITS.columns
+BEACON_IMPORT_MAX_CELLS = _SHEET_LIMITS.cells
+BEACON_XLSX_MAX_UNPACKED_BYTES = _SHEET_LIMITS.unpacked_bytes
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -195,6 +212,25 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "beacon.core.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# Content-Security-Policy on every response (docs/csp.md): scripts and styles only from
+# Beacon's own static files, so markup smuggled into data can run nothing; a template that
+# must have an inline script gives it nonce="{{ request.csp_nonce }}".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF],
+        # Tabler draws its select arrows and check marks as data: SVG images
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Beacon API",
     "DESCRIPTION": _("The registry of a development zone: parks, land, enterprises, figures."),

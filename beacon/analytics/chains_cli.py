@@ -27,6 +27,7 @@ import polars as pl
 from .chains import Chain, check_local, check_overrides, coverage, load_known_classes, parse_chain
 from .conditions import RuleError
 from .io import InputError, fail, named, read_checked, require, text
+from .sheets import safe_frame
 from .targeting import DEFAULT_TOP, FORMATS, PROVINCES, province_short, target
 
 
@@ -124,7 +125,7 @@ def target_command(args) -> int:
         if args.out.suffix.lower() == ".parquet":
             done.table.write_parquet(args.out)
         else:
-            done.table.write_csv(args.out)
+            safe_frame(done.table).write_csv(args.out)
     except (OSError, pl.exceptions.PolarsError) as e:
         args.out.unlink(missing_ok=True)
         return fail([f"{args.out}: {e}"])

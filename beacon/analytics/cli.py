@@ -23,6 +23,7 @@ import polars as pl
 from .evaluation import PARK_FIGURES, evaluate, park_results
 from .io import FORMATS, MAX_PROBLEM_LINES, InputError, fail, named, number, read_typed_table
 from .scheme import parse_scheme
+from .sheets import safe_frame, write_xlsx
 
 
 def numbers(frame: pl.DataFrame, names: Iterable[str]) -> pl.DataFrame:
@@ -44,7 +45,8 @@ def numbers(frame: pl.DataFrame, names: Iterable[str]) -> pl.DataFrame:
 
 
 def write_table(table: pl.DataFrame | pl.LazyFrame, path: Path, sheet: str = "results") -> None:
-    """Write a table; a plan (LazyFrame) is streamed to CSV and Parquet, part by part."""
+    """Write a table; a plan (LazyFrame) is streamed to CSV and Parquet, part by part. Text
+    cells of a CSV or XLSX file are escaped from running as formulas."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         # snappy writes twice as fast as the default zstd, for a file read once
@@ -53,20 +55,14 @@ def write_table(table: pl.DataFrame | pl.LazyFrame, path: Path, sheet: str = "re
         else:
             table.write_parquet(path, compression="snappy")
     elif suffix == ".csv":
+        # escaped as the application's exports are: an input's text runs as no formula
         if isinstance(table, pl.LazyFrame):
-            table.sink_csv(path)
+            safe_frame(table).sink_csv(path)
         else:
-            table.write_csv(path)
+            safe_frame(table).write_csv(path)
     else:
-        from openpyxl import Workbook
-
         frame = table.collect() if isinstance(table, pl.LazyFrame) else table
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(sheet)
-        ws.append(frame.columns)
-        for row in frame.iter_rows():
-            ws.append(list(row))
-        wb.save(path)
+        path.write_bytes(write_xlsx(frame.columns, frame.iter_rows(), sheet))
 
 
 def main(argv: list[str] | None = None) -> int:

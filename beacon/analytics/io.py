@@ -12,9 +12,12 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from .sheets import Grid
 
 FORMATS = (".csv", ".xlsx", ".parquet")
 MAX_PROBLEM_LINES = 20
@@ -66,12 +69,10 @@ def read_table(path: Path) -> pl.DataFrame:
             # The rest of Polars' message is advice on its own options.
             raise InputError(f"not a readable CSV file: {str(e).splitlines()[0]}") from None
     elif suffix == ".xlsx":
-        rows = _first_sheet(path)
-        if not rows:
-            raise InputError("the file is empty")
-        header, body = _header(rows), rows[1:]
+        grid = _first_sheet(path)
+        header = _header(grid.header)
         frame = pl.DataFrame(
-            {name: [_cell(r[i]) for r in body] for i, name in enumerate(header)},
+            {name: [_cell(r[i]) for r in grid.rows] for i, name in enumerate(header)},
             schema=dict.fromkeys(header, pl.String),
         )
     elif suffix == ".parquet":
@@ -98,13 +99,16 @@ def read_typed_table(path: Path) -> pl.DataFrame:
     # These two messages have always named the file, and ``beacon evaluate`` names it again
     # in front of them; its users' scripts read them as they are.
     if suffix == ".xlsx":
-        rows = _first_sheet(path)
-        if not rows:
-            raise InputError("the file is empty", file=path)
-        header, body = _header(rows), rows[1:]
-        columns = {
-            name: [None if r[i] == "" else r[i] for r in body] for i, name in enumerate(header)
-        }
+        from .sheets import SheetError
+
+        try:
+            grid = _first_sheet(path)
+        except SheetError as e:
+            if e.code == "empty":
+                raise InputError(str(e), file=path) from None
+            raise
+        header = _header(grid.header)
+        columns = {name: [r[i] for r in grid.rows] for i, name in enumerate(header)}
         return pl.DataFrame(columns, strict=False)
     raise InputError(f"the file must end in {', '.join(FORMATS)}", file=path)
 
@@ -134,19 +138,18 @@ def unreadable(error: Exception) -> str:
     return f"not a readable file: {first}"
 
 
-def _first_sheet(path: Path) -> list[list[Any]]:
-    """The rows of an XLSX file's first sheet, each cell as calamine gives it."""
-    # Imported here: the commands that read no spreadsheet start faster without it.
-    from python_calamine import CalamineError, CalamineWorkbook
+def _first_sheet(path: Path) -> Grid:
+    """An XLSX file's first sheet as the one bounded reader reads it (blank rows skipped),
+    with the limits the deployment set."""
+    # Imported here: the reader's module imports this one for InputError.
+    from .sheets import Limits, read_xlsx
 
-    try:
-        return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    except CalamineError as e:
-        raise InputError(f"not a readable XLSX file: {e}") from None
+    with path.open("rb") as source:
+        return read_xlsx(source, Limits.from_environ())
 
 
-def _header(rows: list[list[Any]]) -> list[str]:
-    return [str(h).strip() for h in rows[0]]
+def _header(names: list[Any]) -> list[str]:
+    return ["" if h is None else str(h).strip() for h in names]
 
 
 def _cell(value: Any) -> str | None:

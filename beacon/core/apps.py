@@ -8,24 +8,28 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import (
+            audit,  # noqa: F401  (lets the archive release the audit logs on SQLite)
             audit_resources,  # noqa: F401  (registers the audit logs' export tables)
             checks,  # noqa: F401  (registers the production checks)
+            loginlog,  # noqa: F401  (connects the login log to the login signals)
         )
+        from .account import on_login
         from .api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .changelog import register_models
         from .navigation import MenuGroup, MenuItem, register_group
 
         register_models()
+        user_logged_in.connect(on_login, dispatch_uid="beacon.core.account.on_login")
         register_group(
             MenuGroup(
                 _("Audit"),
                 (
                     MenuItem(_("Change log"), "core:logentry_list", "core.changelogentry"),
-                    MenuItem(_("Logins"), "core:accesslog_list", "axes.accesslog"),
-                    MenuItem(
-                        _("Failed logins"), "core:accessfailurelog_list", "axes.accessfailurelog"
-                    ),
+                    MenuItem(_("Logins"), "core:accesslog_list", "core.loginrecord"),
+                    MenuItem(_("Failed logins"), "core:accessfailurelog_list", "core.loginfailure"),
                 ),
             )
         )

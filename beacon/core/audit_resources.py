@@ -1,8 +1,6 @@
 """The audit logs as export tables (export only: nothing imports into a log)."""
 
-from axes.models import AccessFailureLog, AccessLog
-
-from beacon.core.models import ChangeLogEntry
+from beacon.core.models import ChangeLogEntry, LoginFailure, LoginRecord, logins
 
 from .resources import Column, Resource, register
 
@@ -52,24 +50,29 @@ def _blank(value) -> str:
     return "" if value in (None, "None") else str(value)
 
 
-LOGIN_COLUMNS = tuple(
-    Column(n) for n in ("id", "attempt_time", "username", "ip_address", "user_agent")
+LOGIN_COLUMNS = (
+    Column("id"),
+    Column("attempt_time", attr="time"),
+    *(Column(n) for n in ("username", "ip_address", "user_agent")),
 )
 
 
 @register
 class LoginResource(Resource):
     kind = "logins"
-    model = AccessLog
+    model = LoginRecord
     importable = False
     key = ("id",)
     columns = (*LOGIN_COLUMNS, Column("logout_time"))
+
+    def export_rows(self, queryset, chunk: int = 2000):
+        return super().export_rows(logins(queryset), chunk)
 
 
 @register
 class FailedLoginResource(Resource):
     kind = "failed-logins"
-    model = AccessFailureLog
+    model = LoginFailure
     importable = False
     key = ("id",)
     columns = (*LOGIN_COLUMNS, Column("locked_out"))

@@ -407,9 +407,13 @@ def _append_only_lifted(cursor, tables: list[str]):
             [tables],
         )
         guarded = [name for (name,) in cursor.fetchall()]
+        # PostgreSQL alters (or truncates) no table with checks pending: the rows written
+        # before in this transaction are checked now, and the rows written inside after
+        connection.check_constraints()
         for table in guarded:
             cursor.execute(f"ALTER TABLE {qn(table)} DISABLE TRIGGER USER")
         yield
+        connection.check_constraints()
         for table in guarded:
             cursor.execute(f"ALTER TABLE {qn(table)} ENABLE TRIGGER USER")
 
@@ -523,14 +527,11 @@ def restore(backup: Backup) -> BackupRecord:
     )
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            # Checks still pending from earlier in an enclosing transaction would stop
-            # PostgreSQL's ALTER TABLE and TRUNCATE: made now, they are done.
-            connection.check_constraints()
             with _append_only_lifted(cursor, tables):
                 _empty(cursor, tables)
                 for entry in backup.manifest["tables"]:
                     _load(cursor, by_table[entry["table"]], backup, entry)
-                # before the triggers are back: PostgreSQL alters no table with checks pending
+                # here, for the message; the triggers come back only on rows that hold
                 try:
                     connection.check_constraints()
                 except DatabaseError as e:

@@ -11,7 +11,8 @@ own database checks, a check that reads the database does so only when the calle
 from django.conf import settings
 from django.core import checks
 
-from .models import User
+from .models import Role, User
+from .roles import SEPARATED_DUTIES
 
 PRODUCTION = "production"
 
@@ -30,4 +31,23 @@ def check_no_superusers(app_configs=None, databases=None, **kwargs):
     superusers = sorted(User.objects.filter(is_superuser=True).values_list("username", flat=True))
     if superusers:
         return [checks.Error(f"superuser accounts exist: {', '.join(superusers)}", id="core.E002")]
+    return []
+
+
+@checks.register(PRODUCTION, deploy=True)
+def check_administrators_need_a_second_factor(app_configs=None, databases=None, **kwargs):
+    """The three administrators of MLPS level 3 log in with a second factor; a role edited
+    not to ask for it is reported."""
+    if not databases:
+        return []
+    lax = Role.objects.filter(code__in=SEPARATED_DUTIES, privileged=False)
+    codes = sorted(lax.values_list("code", flat=True))
+    if codes:
+        return [
+            checks.Error(
+                f"administrator roles without a second factor: {', '.join(codes)}",
+                hint="mark them privileged in the Django admin",
+                id="core.E003",
+            )
+        ]
     return []

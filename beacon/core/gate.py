@@ -29,8 +29,9 @@ from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
+from . import chain, permissions
 from .changelog import acting_as
+from .models import ChangeLogEntry
 
 SCOPE_MESSAGE = _("The object would be outside your scope.")
 STALE_MESSAGE = _(
@@ -88,6 +89,10 @@ def write(
     result: Any = None
     try:
         with transaction.atomic(), _as(user):
+            # The change log's writer lock first, before any row lock the work takes: a
+            # write that logged and then waited for a row another write held, while that
+            # write waited to log, would deadlock.
+            chain.hold(ChangeLogEntry)
             result = work()
             if user is not None and not _operator.get():
                 outside = outside_scope(user, action, _objects(result))

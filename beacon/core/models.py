@@ -3,16 +3,18 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import ClassVar
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import chain
 from .choices import BackupKind, ScopeKind
 from .querysets import RestrictedQuerySet
 
@@ -140,6 +142,29 @@ class User(AbstractUser):
         return cache[kind]
 
 
+class PasswordHistory(models.Model):
+    """A password a user has had, as its hash only, and when it was set: the history a new
+    password may not repeat, and the age that makes the current one expire
+    (``beacon.core.passwords``)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), related_name="password_history", on_delete=models.CASCADE
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created = models.DateTimeField(_("set"), default=timezone.now, db_index=True)
+
+    # A change of password is recorded, never the hash.
+    change_log = Recorded(parent="user", include=("user", "created"))
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+
+    def __str__(self):
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"
+
+
 class ScopeGrant(models.Model):
     """One object (a park, a team, an enterprise) a user's scoped rules reach."""
 
@@ -206,6 +231,49 @@ class ApiToken(models.Model):
         return self.expires is not None and self.expires <= timezone.now()
 
 
+class ChainedManager(models.Manager):
+    """Chains the rows of a bulk insert in the order given, in its transaction."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            chain.link(objs, *chain.chain_tail(self.model, self.db))
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+class ChainedRecord(models.Model):
+    """A row of an audit log: its place in the log's hash chain, the hash of the row before
+    it and its own (``beacon.core.chain``), set as it is inserted. The database refuses to
+    change or delete it (``beacon.core.audit``)."""
+
+    chain_seq = models.BigIntegerField(_("place in the chain"), unique=True, editable=False)
+    chain_prev = models.CharField(_("previous hash"), max_length=64, editable=False)
+    chain_hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    objects: ClassVar[models.Manager] = ChainedManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, using=None, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An audit log is append-only: an entry is never changed.")
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):  # the chain's lock lasts until this commits
+            super().save(*args, using=using, **kwargs)
+
+    def _do_insert(self, manager, using, fields, returning_fields, raw):
+        # Linked at the insert itself, not in save(): the pre_save receivers have run by
+        # now, and auditlog names an entry's actor and address in one of them. A raw save
+        # (loaddata, a restore) puts back a row as it was, its links included.
+        if not (raw and self.chain_hash):
+            chain.link([self], *chain.chain_tail(type(self), using))
+        return super()._do_insert(manager, using, fields, returning_fields, raw)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An audit log is append-only: an entry is never deleted.")
+
+
 def parent_of(instance) -> dict:
     """The history parent's columns of a change-log entry about ``instance``."""
     from .changelog import recorded as how_recorded  # changelog stands on these models
@@ -223,7 +291,7 @@ def parent_of(instance) -> dict:
     }
 
 
-class ChangeLogManager(LogEntryManager):
+class ChangeLogManager(ChainedManager, LogEntryManager):
     """auditlog's manager, filling in the history parent of every entry it writes."""
 
     def log_create(self, instance, force_log: bool = False, **kwargs):
@@ -234,7 +302,7 @@ class ChangeLogManager(LogEntryManager):
         return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
 
 
-class ChangeLogEntry(AbstractLogEntry):
+class ChangeLogEntry(AbstractLogEntry, ChainedRecord):  # noqa: DJ008  (auditlog gives __str__)
     """One recorded change: who, when, from where, the object, its fields before and after,
     and the parent whose history shows it (an enterprise for its figures). Append-only.
 
@@ -259,8 +327,18 @@ class ChangeLogEntry(AbstractLogEntry):
     parent_id: "models.BigIntegerField[int | None, int | None]" = models.BigIntegerField(
         _("parent id"), null=True, blank=True
     )
+    # An account that has acted is deactivated, not deleted: the append-only log cannot
+    # forget who made a change, so deleting such an account is refused.
+    actor: "models.ForeignKey[User | None, User | None]" = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
 
-    objects = ChangeLogManager()
+    objects: ClassVar[ChangeLogManager] = ChangeLogManager()
 
     class Meta(AbstractLogEntry.Meta):
         db_table = "auditlog_logentry"
@@ -269,11 +347,6 @@ class ChangeLogEntry(AbstractLogEntry):
             models.Index(fields=["content_type", "object_id"], name="core_change_object"),
             models.Index(fields=["parent_type", "parent_id"], name="core_change_parent"),
         ]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("The change log is append-only: an entry is never changed.")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("The change log is append-only: an entry is never deleted.")
@@ -306,3 +379,93 @@ class BackupRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M} {self.file}"
+
+
+class LoginKind(models.TextChoices):
+    LOGIN = "login", _("login")
+    LOGOUT = "logout", _("logout")
+
+
+class LoginRecord(ChainedRecord):
+    """One login or one logout, each its own row: the login log is append-only, so a
+    logout is recorded as a row of its own, not written into its login's row. The two of
+    one session share its ``session_hash``."""
+
+    kind = models.CharField(_("event"), max_length=10, choices=LoginKind.choices)
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    username = models.CharField(_("username"), max_length=255, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    path = models.CharField(_("path"), max_length=255, blank=True)
+    session_hash = models.CharField(_("session key hash (SHA-256)"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("login")
+        verbose_name_plural = _("logins")
+        indexes = [models.Index(fields=["session_hash"], name="core_login_session")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username} {self.time:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginFailure(ChainedRecord):
+    """One failed login, and whether the account was locked at that attempt."""
+
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    username = models.CharField(_("username"), max_length=255, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    path = models.CharField(_("path"), max_length=255, blank=True)
+    locked_out = models.BooleanField(_("locked out"), default=False)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self):
+        return f"{self.username} {self.time:%Y-%m-%d %H:%M:%S}"
+
+
+def logins(queryset):
+    """The login rows of ``queryset``, each with the time its session logged out (None while
+    it has not, or when it ended by timing out)."""
+    if "logout_time" in queryset.query.annotations:
+        return queryset
+    logout = (
+        LoginRecord.objects.filter(
+            kind=LoginKind.LOGOUT,
+            username=models.OuterRef("username"),
+            session_hash=models.OuterRef("session_hash"),
+            time__gte=models.OuterRef("time"),
+        )
+        .exclude(session_hash="")
+        .order_by("time")
+        .values("time")[:1]
+    )
+    return queryset.filter(kind=LoginKind.LOGIN).annotate(logout_time=models.Subquery(logout))
+
+
+class AuditAnchor(models.Model):
+    """Where an archived part of an audit log ended: the remaining rows chain on from this
+    row's place and hash, and the archive file ends with them."""
+
+    log_table = models.CharField(_("log"), max_length=63)
+    chain_seq = models.BigIntegerField(_("last place archived"))
+    chain_hash = models.CharField(_("its hash"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows archived"))
+    before = models.DateTimeField(_("archived rows before"))
+    archived_at = models.DateTimeField(_("archived at"), default=timezone.now)
+    file = models.CharField(_("archive file"), max_length=500)
+
+    class Meta:
+        ordering = ["log_table", "chain_seq"]
+        verbose_name = _("audit archive anchor")
+        verbose_name_plural = _("audit archive anchors")
+        constraints = [
+            models.UniqueConstraint(fields=["log_table", "chain_seq"], name="core_anchor_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.log_table} … {self.chain_seq}"

@@ -346,8 +346,7 @@ class Resource:
         }
         parsed: list[tuple[int, dict]] = []
         seen: dict[tuple, int] = {}
-        for offset, raw in enumerate(sheet.rows):
-            rownum = offset + 2  # row 1 is the header
+        for rownum, raw in zip(sheet.numbers, sheet.rows, strict=True):
             values, failed = {}, set()
             for col, cell in zip(columns, raw, strict=True):
                 try:
@@ -510,8 +509,23 @@ class Resource:
         instance = self.model() if before is None else _copy(before)
         for col in self.columns:
             if col.name in values and col.kind != "m2m":
-                setattr(instance, col.field_name, values[col.name])
+                setattr(instance, col.field_name, self._as_stored(col, values[col.name]))
         return instance
+
+    def _as_stored(self, col: Column, value):
+        """A decimal with the places its column stores (the export writes 1350.00 as 1350),
+        so that re-importing an export changes nothing; a value with more places is left
+        for the field's own check to refuse."""
+        if not isinstance(value, Decimal) or col.kind != "decimal":
+            return value
+        field = self.model._meta.get_field(col.field_name)
+        if not isinstance(field, models.DecimalField) or field.decimal_places is None:
+            return value
+        try:
+            stored = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        except InvalidOperation:
+            return value
+        return stored if stored == value else value
 
     def validate(self, instance, user, action: str, values: dict) -> list[tuple[str, str]]:
         problems = []

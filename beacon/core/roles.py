@@ -34,6 +34,7 @@ REGISTRY_PARK_SCOPED = [
     "registry.talent",
 ]
 PUBLIC_REFERENCE = ["registry.zone", "registry.park", "registry.industryclass"]
+ACCOUNT_MODELS = ["core.user", "core.scopegrant", "core.role", "core.apitoken"]
 
 DEFAULT_ROLES: list[RoleSpec] = [
     {
@@ -163,13 +164,17 @@ DEFAULT_ROLES: list[RoleSpec] = [
     },
     {
         "code": "auditor",
-        "name": "审计员",
-        "name_en": "Auditor",
+        "name": "审计管理员",
+        "name_en": "Audit administrator",
         "description": "Reads the change log and the login log; changes nothing.",
+        "privileged": True,
         "rules": [
             rule(
                 [
                     "core.changelogentry",
+                    "core.loginrecord",
+                    "core.loginfailure",
+                    # axes' own logs, written until Beacon kept its own
                     "axes.accesslog",
                     "axes.accessfailurelog",
                     "axes.accessattempt",
@@ -183,16 +188,33 @@ DEFAULT_ROLES: list[RoleSpec] = [
         "code": "system_admin",
         "name": "系统管理员",
         "name_en": "System administrator",
-        "description": "Manages accounts and roles; sees no business data.",
+        "description": "Keeps the system's configuration: zones, parks, industry classes; "
+        "no accounts, no business data.",
+        "privileged": True,
+        "staff": True,
+        "rules": [rule(PUBLIC_REFERENCE, ALL, "zone")],
+    },
+    {
+        "code": "security_admin",
+        "name": "安全管理员",
+        "name_en": "Security administrator",
+        "description": "Manages accounts, roles, scope grants, API tokens and lockouts; "
+        "no business data, no logs.",
         "privileged": True,
         "staff": True,
         "rules": [
-            rule(["core.user", "core.scopegrant"], ALL, "zone"),
-            rule(["core.role"], VIEW, "zone"),
+            rule(ACCOUNT_MODELS, ALL, "zone"),
+            # deleting a lockout counter unlocks the username or address
+            rule(["axes.accessattempt"], ["view", "delete"], "zone"),
+            # what a scope grant names
             rule(PUBLIC_REFERENCE, VIEW, "zone"),
         ],
     },
 ]
+
+# The three-role split (三员分立, MLPS level 3): system, security and audit administration,
+# each a role of its own, so no user holds two (a user has one role).
+SEPARATED_DUTIES = ("system_admin", "security_admin", "auditor")
 
 
 def add_app_rules(Role, app_label: str) -> None:
@@ -218,3 +240,19 @@ def sync_default_roles(Role) -> None:
     for spec in DEFAULT_ROLES:
         defaults = {k: v for k, v in spec.items() if k != "code"}
         Role.objects.get_or_create(code=spec["code"], defaults=defaults)
+
+
+def separate_duties(Role) -> None:
+    """The three-role split on an installation from before it: the system administrator's
+    accounts go to the new security administrator, the system administrator keeps the
+    configuration, and the three administrators need a second factor. The rules a
+    deployment added otherwise stay."""
+    sync_default_roles(Role)
+    specs = {spec["code"]: spec for spec in DEFAULT_ROLES}
+    for role in Role.objects.filter(code__in=SEPARATED_DUTIES):
+        rules = role.rules
+        if role.code == "system_admin":
+            rules = [r for r in rules if not set(r["models"]) & set(ACCOUNT_MODELS)]
+        role.rules = [*rules, *(r for r in specs[role.code]["rules"] if r not in rules)]
+        role.privileged = True
+        role.save(update_fields=["rules", "privileged"])

@@ -1,9 +1,8 @@
 import django_tables2 as tables
-from axes.models import AccessFailureLog, AccessLog
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.models import ChangeLogEntry
+from beacon.core.models import ChangeLogEntry, LoginFailure, LoginRecord
 
 # Numbers are right-aligned, so digits of a column line up.
 NUMERIC = {"td": {"class": "numeric"}, "th": {"class": "numeric"}}
@@ -62,19 +61,19 @@ class LogEntryTable(BaseTable):
 
 
 class AccessLogTable(BaseTable):
-    attempt_time = tables.DateTimeColumn(verbose_name=_("Login time"), format="Y-m-d H:i:s")
+    time = tables.DateTimeColumn(verbose_name=_("Login time"), format="Y-m-d H:i:s")
     logout_time = tables.DateTimeColumn(verbose_name=_("Logout time"), format="Y-m-d H:i:s")
 
     class Meta(BaseTable.Meta):
-        model = AccessLog
-        fields = ("attempt_time", "username", "ip_address", "user_agent", "logout_time")
-        order_by = ("-attempt_time",)
+        model = LoginRecord
+        fields = ("time", "username", "ip_address", "user_agent", "logout_time")
+        order_by = ("-time",)
 
 
 class AccessFailureTable(BaseTable):
-    attempt_time = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
+    time = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
 
     class Meta(BaseTable.Meta):
-        model = AccessFailureLog
-        fields = ("attempt_time", "username", "ip_address", "user_agent", "locked_out")
-        order_by = ("-attempt_time",)
+        model = LoginFailure
+        fields = ("time", "username", "ip_address", "user_agent", "locked_out")
+        order_by = ("-time",)

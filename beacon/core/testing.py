@@ -23,6 +23,7 @@ an API route has no walk.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import io
@@ -33,13 +34,14 @@ from typing import Any, ClassVar, NamedTuple
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
 from beacon.conftest import ROLES, make_user, make_zone
+from beacon.core import audit
 from beacon.core.models import ApiToken, ChangeLogEntry, Role
 from beacon.core.views.generic import EVERY_PAGE, PAGES, ROUTES
 
@@ -832,3 +834,15 @@ class EndpointCases(Walk):
             response = client.delete(f"{url}{obj.pk}/")
             assert (response.status_code, response.json()) == (404, not_found(self.model))
             assert self.model.objects.filter(pk=obj.pk).exists()
+
+
+@contextlib.contextmanager
+def audit_unguarded():
+    """The audit logs without their triggers, inside the test's transaction: as they were
+    before a migration made them append-only, or as someone with the tables' owner's
+    rights could make them."""
+    audit.unguard(connection, audit.GUARDED)
+    try:
+        yield
+    finally:
+        audit.guard(connection, audit.GUARDED)

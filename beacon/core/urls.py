@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from .account import PasswordChangeView
 from .mfa import LoginForm, TwoFactorView
 from .views import audit
 
@@ -24,4 +25,5 @@ auth_urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", TwoFactorView.as_view(), name="two-factor"),
+    path("account/password/", PasswordChangeView.as_view(), name="password-change"),
 ]

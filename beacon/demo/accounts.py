@@ -19,6 +19,7 @@ DEMO_USERS = (
     ("enterprise", "enterprise_user"),
     ("auditor", "auditor"),
     ("sysadmin", "system_admin"),
+    ("security", "security_admin"),
 )
 
 

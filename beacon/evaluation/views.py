@@ -78,6 +78,10 @@ def trend_data(runs: list[EvaluationRun]) -> dict:
         ],
         "tax_per_mu": [t for t, _v in per_mu],
         "value_added_per_mu": [v for _t, v in per_mu],
+        "labels": {
+            "tax_per_mu": _("Taxes per mu (yuan)"),
+            "value_added_per_mu": _("Value added per mu (yuan)"),
+        },
     }
 
 

@@ -36,6 +36,7 @@ class EnterpriseView(generic.ObjectView):
                 "years": [f.year for f in figures],
                 "output": [float(f.industrial_output or 0) for f in figures],
                 "tax": [float(f.tax or 0) for f in figures],
+                "labels": {"output": _("Industrial output (yuan)"), "tax": _("Taxes (yuan)")},
             },
         }
 

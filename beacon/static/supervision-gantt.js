@@ -14,17 +14,14 @@
   const lo = t(g.range[0]), hi = t(g.range[1]);
   const pad = Math.max(3 * DAY, (hi - lo) * 0.02);
   const today = t(g.today);
-  const esc = echarts.format.encodeHTML;
   const GREY = '#626976', INK = '#1d273b';
 
   function tooltip(p) {
     const m = ms[p.data.row];
-    const line = (label, value) => `${esc(label)}: ${value ? esc(value) : '—'}`;
-    const rows = [`<b>${esc(m.name)}</b>`, line(L.baseline, m.baseline), line(L.planned, m.planned),
-      line(L.actual, m.actual),
-      `<span style="color:${C[m.state]}">●</span> ${esc(L.states[m.state])}` +
-        (m.days_late ? ` · ${esc(L.days_late)}: ${m.days_late}` : '')];
-    return rows.join('<br>');
+    const line = (label, value) => ({text: `${label}: ${value || '—'}`});
+    return beaconTip([{text: m.name, bold: true}, line(L.baseline, m.baseline),
+      line(L.planned, m.planned), line(L.actual, m.actual),
+      {colour: C[m.state], text: L.states[m.state] + (m.days_late ? ` · ${L.days_late}: ${m.days_late}` : '')}]);
   }
 
   // the bar from `from` to `planned`, and when the milestone slipped past its plan a line
@@ -54,10 +51,11 @@
   const baselines = ms.flatMap((m, i) => m.replanned ? [{value: [t(m.baseline), i], row: i}] : []);
   const actuals = ms.flatMap((m, i) => m.actual ? [{value: [t(m.actual), i], row: i}] : []);
 
+  el.style.height = `${g.height}px`;
   const chart = echarts.init(el);
   chart.setOption({
     animation: false,
-    tooltip: {trigger: 'item', formatter: tooltip},
+    tooltip: beaconTooltipOption('item', tooltip),
     legend: {top: 0, left: 'center', data: [L.baseline, L.planned, L.actual]},
     grid: {left: 10, right: 30, top: 46, bottom: 24, containLabel: true},
     xAxis: {type: 'time', min: lo - pad, max: hi + pad, splitLine: {show: true, lineStyle: {color: '#eef0f3'}},

@@ -17,6 +17,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     # the park officer maps their parks' enterprises to links but gets no target lists
     "targetlist": {
@@ -27,6 +28,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
 }
 EXPECTED["target"] = EXPECTED["targetlist"]

@@ -3,12 +3,15 @@ users' corrections, a chain master's suppliers, target lists turned into leads, 
 command that does it."""
 
 import csv
+from types import SimpleNamespace
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from beacon.chains import services
+from beacon.chains.management.commands.chains import COLUMNS, write_targets
 from beacon.chains.models import Chain, LinkMapping, TargetList
 from beacon.core.models import ChangeLogEntry, ScopeGrant
 from beacon.promotion.choices import LeadSource
@@ -261,3 +264,10 @@ def test_a_chain_without_a_version_has_no_links(db, client_for):
     client = client_for("zone_admin")
     assert client.get(url).status_code == 404
     assert client.post(url, {"enterprise": "x", "include": "yes"}).status_code == 404
+
+
+def test_targets_written_by_the_registry_command_keep_formulas_as_text(tmp_path):
+    calc = "=cmd|' /C calc'!A0"
+    values = dict.fromkeys(COLUMNS, "x") | {"name": calc, "rank": 1, "score": 5}
+    write_targets([SimpleNamespace(**values)], tmp_path / "t.csv")
+    assert pl.read_csv(tmp_path / "t.csv")["name"].to_list() == ["'" + calc]

@@ -19,9 +19,17 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from beacon.core import audit, sealed
 from beacon.core import backup as backups
-from beacon.core import sealed
-from beacon.core.models import ApiToken, BackupRecord, ChangeLogEntry, ScopeGrant, User
+from beacon.core.models import (
+    ApiToken,
+    AuditAnchor,
+    BackupRecord,
+    ChangeLogEntry,
+    LoginFailure,
+    ScopeGrant,
+    User,
+)
 from beacon.core.tests.test_query_counts import made_elsewhere
 from beacon.registry.models import Enterprise, Park, Talent
 
@@ -77,6 +85,11 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             kind="pdf",
             size=9,
         )
+        LoginFailure.objects.create(username="admin", ip_address="10.0.0.1", path="/login/")
+        # a row in the anchors' table, for a log that has none: the chains stay as they are
+        AuditAnchor.objects.create(
+            log_table="no_log", chain_seq=1, chain_hash="0" * 64, rows=1, before=timezone.now()
+        )
         TOTPDevice.objects.create(user=admin, name="phone")
         StaticDevice.objects.create(user=admin, name="backup").token_set.create(token="abc123")
         yield admin
@@ -106,9 +119,12 @@ def without_restore(rows: dict[str, list], before: dict[str, list]) -> dict[str,
     """``rows`` without what the restore added after the backup's rows (ids above the
     highest the original had)."""
     out = dict(rows)
-    for table in RESTORE_ADDS:
-        top = max((r[0] for r in before[table]), default=0)
-        out[table] = [r for r in rows[table] if r[0] <= top]
+    with connection.cursor() as cursor:
+        for table in RESTORE_ADDS:
+            columns = connection.introspection.get_table_description(cursor, table)
+            at = [c.name for c in columns].index("id")
+            top = max((r[at] for r in before[table]), default=0)
+            out[table] = [r for r in rows[table] if r[at] <= top]
     return out
 
 
@@ -220,8 +236,10 @@ def test_a_restore_is_recorded_in_the_change_log(data, tmp_path, capsys):
     entry = ChangeLogEntry.objects.get_for_object(record).get()
     assert entry.action == ChangeLogEntry.Action.CREATE
     assert entry.changes["manifest_sha256"] == ["None", sha]
-    # the entry follows the backup's own entries: the restored log ends with the restore
+    # the entry follows the backup's own entries: the restored log ends with the restore,
+    # and every log's hash chain is whole through it
     assert entry.pk == ChangeLogEntry.objects.order_by("-id").first().pk
+    assert [r.broken for r in audit.verify()] == [None] * len(audit.chained_models())
 
 
 def test_a_backup_is_recorded_and_readable_by_its_owner_only(data, tmp_path):
@@ -323,12 +341,12 @@ def test_a_backup_of_other_migrations_is_refused(data, tmp_path):
         if name != backups.MANIFEST:
             return data_
         found = json.loads(data_)
-        found["migrations"]["core"].remove("0004_backup_records")
+        found["migrations"]["core"].remove("0008_backup_records")
         return json.dumps(found).encode()
 
     refused(
         rewritten(path, tmp_path / "older.zip", older),
-        "other migrations than this database has.*Only in this database: core.0004_backup_records",
+        "other migrations than this database has.*Only in this database: core.0008_backup_records",
     )
 
 

@@ -24,7 +24,9 @@ def test_search_edit_history_and_language(page, live_server, zone, users):
     page.goto(f"{live_server.url}/registry/enterprises/")
     page.fill("#id_search", "华锐新能源")
     # HTMX replaces the table as the user types; wait for the narrowed result.
-    page.wait_for_function("document.querySelectorAll('#object-table tbody tr').length === 1")
+    # a function, not an expression: Playwright evaluates an expression with eval, which the
+    # page's Content-Security-Policy refuses
+    page.wait_for_function("() => document.querySelectorAll('#object-table tbody tr').length === 1")
     assert "search=" in page.url
     page.click("#object-table tbody tr a:text('肇庆华锐新能源科技有限公司')")
     page.wait_for_url(f"{live_server.url}/registry/enterprises/{enterprise.pk}/")
@@ -42,5 +44,5 @@ def test_search_edit_history_and_language(page, live_server, zone, users):
 
     assert page.get_attribute("html", "lang") == "en"
     page.select_option("#language-form select", "zh-hans")
-    page.wait_for_function("document.documentElement.lang === 'zh-hans'")
+    page.wait_for_function("() => document.documentElement.lang === 'zh-hans'")
     assert "历史" in page.inner_text("#history-tab")

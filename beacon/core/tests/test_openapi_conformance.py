@@ -1,11 +1,16 @@
 """A short schemathesis run: the API keeps the promises its OpenAPI schema makes.
 
-Every operation of /api/v1/ gets generated requests (valid and invalid) as a zone
-administrator, through the WSGI application in-process. Each answer must not be a 5xx, its
-status code must be documented for the operation, and its body must be JSON matching the
-documented schema. The run is kept short (a bounded number of examples per operation, no
-coverage phase) so that it fits in the normal test suite.
+Every operation of /api/v1/ gets generated requests (valid and invalid) through the WSGI
+application in-process: many as a zone administrator, who may do everything, and a few as
+every other role and anonymously, whose answers are refusals and scoped lists. Each answer
+must not be a 5xx, its status code must be documented for the operation, and its body must
+be JSON matching the documented schema. The run is kept short (a bounded number of examples
+per operation, no coverage phase) so that it fits in the normal test suite.
+
+The schema is the published snapshot, which test_openapi.py holds equal to the one served.
 """
+
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -15,6 +20,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from beacon.api_urls import router
+from beacon.conftest import ROLES
 from beacon.core.models import ApiToken
 from beacon.wsgi import application
 
@@ -34,7 +40,11 @@ config = schemathesis.Config.from_dict(
     }
 )
 VIEWSETS = {prefix: viewset for prefix, viewset, _basename in router.registry}
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=config)
+schema = schemathesis.openapi.from_path(Path(__file__).with_name("openapi.json"), config=config)
+schema.app = application
+# Examples per operation for each other role and for an anonymous caller: their answers are
+# few kinds (401, 403, 404 and scoped lists), so a few examples reach them all.
+OTHER_CALLER_EXAMPLES = 3
 
 
 @schema.hook
@@ -65,12 +75,31 @@ def keep_test_transaction():
         signal.connect(close_old_connections)
 
 
+def bearer(user) -> dict:
+    return {"Authorization": f"Bearer {ApiToken.issue(user)[1]}"}
+
+
 @pytest.fixture
-def admin_key(users, keep_test_transaction):
-    return ApiToken.issue(users["zone_admin"])[1]
+def admin_headers(users, keep_test_transaction):
+    return bearer(users["zone_admin"])
+
+
+@pytest.fixture(params=[*(role for role in ROLES if role != "zone_admin"), "anonymous"])
+def caller_headers(request, users, keep_test_transaction):
+    return {} if request.param == "anonymous" else bearer(users[request.param])
 
 
 @schema.parametrize()
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
-def test_api_conforms_to_its_schema(case, admin_key):
-    case.call_and_validate(headers={"Authorization": f"Bearer {admin_key}"})
+def test_api_conforms_to_its_schema(case, admin_headers):
+    case.call_and_validate(headers=admin_headers)
+
+
+@schema.parametrize()
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    deadline=None,
+    max_examples=OTHER_CALLER_EXAMPLES,
+)
+def test_api_conforms_to_its_schema_for_every_other_caller(case, caller_headers):
+    case.call_and_validate(headers=caller_headers)

@@ -46,8 +46,8 @@ class TestRestrict:
         for action in ("add", "change", "delete"):
             assert not can(leader, Enterprise, action)
 
-    @pytest.mark.parametrize("role", ["auditor", "system_admin"])
-    def test_auditor_and_system_admin_see_no_enterprises(self, zone, users, role):
+    @pytest.mark.parametrize("role", ["auditor", "system_admin", "security_admin"])
+    def test_the_three_administrators_see_no_enterprises(self, zone, users, role):
         assert not restrict(Enterprise.objects.all(), users[role]).exists()
 
     def test_anonymous_and_inactive_users_see_nothing(self, zone, users):

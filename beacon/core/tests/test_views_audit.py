@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from beacon.conftest import PASSWORD, ROLES
-from beacon.core.models import ChangeLogEntry, User
+from beacon.core.models import ChangeLogEntry, LoginFailure, LoginRecord, User
 from beacon.core.testing import HTMX, post_data, result_count
 from beacon.registry.models import Enterprise
 
@@ -120,7 +120,7 @@ def test_repeated_failures_lock_the_account(users, client_for, settings):
     assert "_auth_user_id" not in client.session
     # the lock is the account's: another user at the same address still gets in
     assert log_in(Client(), "promoter", PASSWORD).status_code == 302
-    failures = AccessFailureLog.objects.filter(username="leader").order_by("attempt_time")
+    failures = LoginFailure.objects.filter(username="leader").order_by("time", "id")
     assert [f.locked_out for f in failures] == [False] * (limit - 1) + [True, True]
     failed = table_cells(client_for("auditor").get("/audit/logins/failed/"))
     assert [row[4] for row in failed] == ["✔", "✔"] + ["✘"] * (limit - 1)
@@ -128,7 +128,13 @@ def test_repeated_failures_lock_the_account(users, client_for, settings):
 
 # -- the Django admin ------------------------------------------------------------------------
 
-LOG_ADMINS = ("core/changelogentry", "axes/accesslog", "axes/accessfailurelog")
+LOG_ADMINS = (
+    "core/changelogentry",
+    "core/loginrecord",
+    "core/loginfailure",
+    "axes/accesslog",
+    "axes/accessfailurelog",
+)
 
 
 @pytest.fixture
@@ -137,6 +143,8 @@ def log_records(zone):
     AccessFailureLog.objects.create(username="leader", ip_address="127.0.0.1", user_agent="t")
     return {
         "core/changelogentry": ChangeLogEntry.objects.first(),
+        "core/loginrecord": LoginRecord.objects.create(kind="login", username="leader"),
+        "core/loginfailure": LoginFailure.objects.create(username="leader"),
         "axes/accesslog": AccessLog.objects.get(username="leader"),
         "axes/accessfailurelog": AccessFailureLog.objects.get(username="leader"),
     }

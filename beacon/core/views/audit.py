@@ -1,10 +1,9 @@
 """The audit trail pages: the change log and the login log, read-only."""
 
 import django_filters
-from axes.models import AccessFailureLog, AccessLog
 from django.utils.translation import gettext_lazy as _
 
-from beacon.core.models import ChangeLogEntry
+from beacon.core.models import ChangeLogEntry, LoginFailure, LoginRecord, logins
 
 from ..tables import AccessFailureTable, AccessLogTable, LogEntryTable
 from .generic import ObjectListView
@@ -35,13 +34,13 @@ class LoginFilterSet(django_filters.FilterSet):
     )
 
     class Meta:
-        model = AccessLog
+        model = LoginRecord
         fields: list[str] = []
 
 
 class LoginFailureFilterSet(LoginFilterSet):
     class Meta:
-        model = AccessFailureLog
+        model = LoginFailure
         fields: list[str] = []
 
 
@@ -55,12 +54,15 @@ class ChangeLogView(ObjectListView):
 
 
 class LoginLogView(ObjectListView):
-    model = AccessLog
+    model = LoginRecord
     filterset_class = LoginFilterSet
     table_class = AccessLogTable
 
+    def get_queryset(self):
+        return logins(super().get_queryset())
+
 
 class LoginFailureLogView(ObjectListView):
-    model = AccessFailureLog
+    model = LoginFailure
     filterset_class = LoginFailureFilterSet
     table_class = AccessFailureTable

@@ -28,7 +28,7 @@ from ..downloads import table_attachment
 from ..forms import VERSION_FIELD, carry_version, differences, read_at
 from ..models import ChangeLogEntry
 from ..resources import resource_for_model
-from ..tabular import SpreadsheetError, read_sheet
+from ..tabular import CSV_ENCODINGS, SpreadsheetError, read_sheet
 
 if TYPE_CHECKING:
     from django_filters import FilterSet
@@ -343,6 +343,9 @@ class BulkImportView(ObjectPermissionMixin, View):
 
     template_name = "core/object_import.html"
 
+    def base_context(self) -> dict:
+        return {**super().base_context(), "encodings": CSV_ENCODINGS, "encoding": ""}
+
     def get(self, request):
         self.require("add")
         self.resource()
@@ -362,8 +365,13 @@ class BulkImportView(ObjectPermissionMixin, View):
                 "limit": settings.BEACON_UPLOAD_MAX_BYTES
             }
             return render(request, self.template_name, context, status=400)
+        encoding = request.POST.get("encoding", "")
+        context["encoding"] = encoding
+        if encoding not in dict(CSV_ENCODINGS):
+            context["file_error"] = _("Choose one of the encodings offered.")
+            return render(request, self.template_name, context, status=400)
         try:
-            sheet = read_sheet(upload.read())
+            sheet = read_sheet(upload.read(), encoding or None)
         except SpreadsheetError as e:
             context["file_error"] = str(e)
             return render(request, self.template_name, context, status=400)

@@ -16,6 +16,7 @@ SHARED = {
     "enterprise_user": (NO, NO, NO, NO),
     "auditor":         (NO, NO, NO, NO),
     "system_admin":    (NO, NO, NO, NO),
+    "security_admin":  (NO, NO, NO, NO),
 }
 EXPECTED = {
     "scheme": SHARED,
@@ -29,6 +30,7 @@ EXPECTED = {
         "enterprise_user": (E1, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "annualflag": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -38,6 +40,7 @@ EXPECTED = {
         "enterprise_user": (E1, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
 }
 # fmt: on

@@ -29,6 +29,7 @@ ROLE_REACH = {
     "enterprise_user": (False, E1, False, False),
     "auditor":         (False, NO, False, False),
     "system_admin":    (False, NO, False, False),
+    "security_admin":  (False, NO, False, False),
 }
 # fmt: on
 

@@ -17,6 +17,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "activity": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -26,6 +27,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "lead": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -36,6 +38,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "stagechange": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -46,6 +49,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "parkentryrule": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -55,6 +59,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "promotiontarget": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -65,6 +70,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
 }
 # fmt: on

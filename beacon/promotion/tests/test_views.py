@@ -28,6 +28,7 @@ REACH = {
     "enterprise_user": (set(),              set()),
     "auditor":         (set(),              set()),
     "system_admin":    (set(),              set()),
+    "security_admin":  (set(),              set()),
 }
 # fmt: on
 

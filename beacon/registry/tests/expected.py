@@ -18,7 +18,8 @@ EXPECTED = {
         "leader":          (ALL, NO, NO, NO),
         "enterprise_user": (ALL, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (ALL, NO, NO, NO),
+        "system_admin":    (ALL, ALL, ALL, ALL),
+        "security_admin":  (ALL, NO, NO, NO),
     },
     "park": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -27,7 +28,8 @@ EXPECTED = {
         "leader":          (ALL, NO, NO, NO),
         "enterprise_user": (ALL, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (ALL, NO, NO, NO),
+        "system_admin":    (ALL, ALL, ALL, ALL),
+        "security_admin":  (ALL, NO, NO, NO),
     },
     "industryclass": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -36,7 +38,8 @@ EXPECTED = {
         "leader":          (ALL, NO, NO, NO),
         "enterprise_user": (ALL, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
-        "system_admin":    (ALL, NO, NO, NO),
+        "system_admin":    (ALL, ALL, ALL, ALL),
+        "security_admin":  (ALL, NO, NO, NO),
     },
     "parcel": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -46,6 +49,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "enterprise": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -55,6 +59,7 @@ EXPECTED = {
         "enterprise_user": (E1, NO, E1, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "annualfigure": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -64,6 +69,7 @@ EXPECTED = {
         "enterprise_user": (E1, E1, E1, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "innovationplatform": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -73,6 +79,7 @@ EXPECTED = {
         "enterprise_user": (E1, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "talent": {
         "zone_admin":      (ALL, ALL, ALL, ALL),
@@ -82,6 +89,7 @@ EXPECTED = {
         "enterprise_user": (E1, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
 }
 # fmt: on

@@ -79,7 +79,7 @@ def test_a_code_typed_in_lower_case_is_the_same_company(zone, users):
     answer = api.post("/api/v1/registry/enterprises/", payload, content_type="application/json")
     assert answer.status_code == 409
 
-    sheet = Sheet(["uscc", "name_en"], [[lower, "Same company"]])
+    sheet = Sheet(["uscc", "name_en"], [[lower, "Same company"]], [2])
     result = get_resource("enterprises").run(sheet, user=users["zone_admin"])
     assert (result.errors, result.created, result.updated) == ([], 0, 1)
     other.refresh_from_db()

@@ -30,7 +30,8 @@ def figure_rows(response) -> list[tuple[str, ...]]:
 
 def trend(response):
     match = re.search(
-        r'<script id="trend-data" type="application/json">(.*?)</script>', response.content.decode()
+        r'<script id="enterprise-trend" type="application/json">(.*?)</script>',
+        response.content.decode(),
     )
     return None if match is None else json.loads(match.group(1))
 
@@ -71,6 +72,7 @@ def test_enterprise_page_shows_figures_and_trend_to_who_may_see_them(
         "years": [2022, 2023],
         "output": [110000000.0, 110000000.0],
         "tax": [6000000.0, 6000000.0],
+        "labels": {"output": "Industrial output (yuan)", "tax": "Taxes (yuan)"},
     }
 
 
@@ -106,9 +108,10 @@ def test_enterprise_history_includes_figures_written_by_import(zone, client_for)
     assert (response.context["result"].created, response.context["result"].updated) == (1, 1)
     entries = client.get(f"/registry/enterprises/{enterprise.pk}/history/").context["entries"]
     bulk = [(e.action, e.object_repr, e.changes.get("revenue")) for e in entries[:2]]
+    # the values as stored, with the column's places
     assert sorted(bulk) == [
-        (CREATE, f"{enterprise} 2024", [None, "130000000"]),
-        (UPDATE, f"{enterprise} 2023", ["120000000.00", "125000000"]),
+        (CREATE, f"{enterprise} 2024", [None, "130000000.00"]),
+        (UPDATE, f"{enterprise} 2023", ["120000000.00", "125000000.00"]),
     ]
 
 

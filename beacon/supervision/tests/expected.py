@@ -17,6 +17,7 @@ FILED_UNDER_A_PROJECT = {
     "enterprise_user": (NO, NO, NO, NO),
     "auditor":         (NO, NO, NO, NO),
     "system_admin":    (NO, NO, NO, NO),
+    "security_admin":  (NO, NO, NO, NO),
 }
 ZONE_WIDE = {
     # the league tables and the status rules every park is judged by
@@ -27,6 +28,7 @@ ZONE_WIDE = {
     "enterprise_user": (NO, NO, NO, NO),
     "auditor":         (NO, NO, NO, NO),
     "system_admin":    (NO, NO, NO, NO),
+    "security_admin":  (NO, NO, NO, NO),
 }
 EXPECTED = {
     "keyproject": {
@@ -38,6 +40,7 @@ EXPECTED = {
         "enterprise_user": (NO, NO, NO, NO),
         "auditor":         (NO, NO, NO, NO),
         "system_admin":    (NO, NO, NO, NO),
+        "security_admin":  (NO, NO, NO, NO),
     },
     "milestone": FILED_UNDER_A_PROJECT,
     "progressreport": FILED_UNDER_A_PROJECT,

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from beacon.analytics.chains import InputError
 from beacon.analytics.conditions import RuleError
+from beacon.analytics.sheets import safe_frame
 from beacon.core import gate
 from beacon.core.commandline import acting_user
 from beacon.core.versions import save_version
@@ -25,7 +26,7 @@ def write_targets(targets, path: Path) -> None:
     if path.suffix.lower() == ".parquet":
         frame.write_parquet(path)
     else:
-        frame.write_csv(path)
+        safe_frame(frame).write_csv(path)
 
 
 class Command(BaseCommand):

@@ -1,5 +1,7 @@
 import getpass
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -58,14 +60,14 @@ class Command(BaseCommand):
         password = password or os.environ.get("BEACON_PASSWORD")
         if not password:
             password = getpass.getpass("Password: ")
+        user = User(username=username, email=email, role=role_obj, is_staff=role_obj.staff)
+        try:
+            validate_password(password, user)
+        except ValidationError as refused:
+            raise CommandError(f"password refused: {' '.join(refused.messages)}") from None
+        user.set_password(password)
         with transaction.atomic():
-            user = User.objects.create_user(
-                username=username,
-                email=email,
-                password=password,
-                role=role_obj,
-                is_staff=role_obj.staff,
-            )
+            user.save()
             bulk_create_logged(
                 ScopeGrant,
                 [ScopeGrant(user=user, kind=kind, object_id=obj_id) for kind, obj_id in resolved],

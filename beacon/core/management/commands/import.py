@@ -20,19 +20,25 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
         parser.add_argument(
+            "--encoding",
+            metavar="NAME",
+            help="a CSV file's text encoding (e.g. big5); by default UTF-8 or GB18030, and a "
+            "file in neither is refused",
+        )
+        parser.add_argument(
             "--user", help="import as this user: their scope applies and the change log names them"
         )
 
     # The CLI speaks English whatever LANGUAGE_CODE is: scripts parse its messages.
     @no_translations
-    def handle(self, *args, kind, file, dry_run, user, **options):
+    def handle(self, *args, kind, file, dry_run, user, encoding, **options):
         actor = acting_user(user)
         try:
             data = file.read_bytes()
         except OSError as e:
             raise CommandError(f"{file}: {e.strerror}") from None
         try:
-            sheet = read_sheet(data)
+            sheet = read_sheet(data, encoding)
         except SpreadsheetError as e:
             self.stderr.write(f"{file}: {e}")
             sys.exit(1)

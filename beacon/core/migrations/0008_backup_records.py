@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_change_log_entries'),
+        ('core', '0007_audit_hash_chain'),
     ]
 
     operations = [

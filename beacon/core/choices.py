@@ -16,3 +16,8 @@ class Action(models.TextChoices):
     ADD = "add", _("Add")
     CHANGE = "change", _("Change")
     DELETE = "delete", _("Delete")
+
+
+class BackupKind(models.TextChoices):
+    BACKUP = "backup", _("Backup")
+    RESTORE = "restore", _("Restore")

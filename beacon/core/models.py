@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import chain
-from .choices import ScopeKind
+from .choices import BackupKind, ScopeKind
 from .querysets import RestrictedQuerySet
 
 
@@ -380,6 +380,38 @@ class ChangeLogEntry(AbstractLogEntry, ChainedRecord):  # noqa: DJ008  (auditlog
             models.Index(fields=["content_type", "object_id"], name="core_change_object"),
             models.Index(fields=["parent_type", "parent_id"], name="core_change_parent"),
         ]
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The change log is append-only: an entry is never deleted.")
+
+
+class BackupRecord(models.Model):
+    """A backup taken or a restore made (``beacon backup``, ``beacon restore``): when, by
+    which operating-system account on which host, which file and its manifest's checksum.
+
+    A restore replaces this table with the backup's copy like every other, then adds its own
+    row in the same transaction: the restore is the first change the restored log records.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=BackupKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    os_user = models.CharField(_("operating-system account"), max_length=150)
+    host = models.CharField(_("host"), max_length=255)
+    file = models.CharField(_("file"), max_length=1000)
+    manifest_sha256 = models.CharField(_("manifest SHA-256"), max_length=64)
+    taken = models.DateTimeField(_("backup taken"))
+    tables = models.PositiveIntegerField(_("tables"))
+    rows = models.PositiveBigIntegerField(_("rows"))
+    encrypted = models.BooleanField(_("encrypted"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("backup record")
+        verbose_name_plural = _("backup records")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M} {self.file}"
 
 
 class LoginKind(models.TextChoices):

@@ -59,6 +59,8 @@ def main_pages(zone) -> list[str]:
         reverse("supervision:league"),
         reverse("supervision:list"),
         reverse("api-docs"),
+        reverse("password-change"),
+        reverse("two-factor"),
         "/admin/",
         "/admin/registry/enterprise/",
         f"/admin/registry/enterprise/{enterprise.pk}/change/",

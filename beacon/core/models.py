@@ -419,17 +419,25 @@ class LoginKind(models.TextChoices):
     LOGOUT = "logout", _("logout")
 
 
-class LoginRecord(ChainedRecord):
-    """One login or one logout, each its own row: the login log is append-only, so a
-    logout is recorded as a row of its own, not written into its login's row. The two of
-    one session share its ``session_hash``."""
+class LoginEvent(ChainedRecord):
+    """What the login log keeps of every attempt: when, as whom, from where."""
 
-    kind = models.CharField(_("event"), max_length=10, choices=LoginKind.choices)
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     username = models.CharField(_("username"), max_length=255, db_index=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
     path = models.CharField(_("path"), max_length=255, blank=True)
+
+    class Meta(ChainedRecord.Meta):
+        abstract = True
+
+
+class LoginRecord(LoginEvent):
+    """One login or one logout, each its own row: the login log is append-only, so a
+    logout is recorded as a row of its own, not written into its login's row. The two of
+    one session share its ``session_hash``."""
+
+    kind = models.CharField(_("event"), max_length=10, choices=LoginKind.choices)
     session_hash = models.CharField(_("session key hash (SHA-256)"), max_length=64, blank=True)
 
     class Meta:
@@ -442,14 +450,9 @@ class LoginRecord(ChainedRecord):
         return f"{self.get_kind_display()} {self.username} {self.time:%Y-%m-%d %H:%M:%S}"
 
 
-class LoginFailure(ChainedRecord):
+class LoginFailure(LoginEvent):
     """One failed login, and whether the account was locked at that attempt."""
 
-    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    username = models.CharField(_("username"), max_length=255, db_index=True)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
-    path = models.CharField(_("path"), max_length=255, blank=True)
     locked_out = models.BooleanField(_("locked out"), default=False)
 
     class Meta:

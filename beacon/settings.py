@@ -146,12 +146,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Session timeouts (MLPS level 3): idle expiry by the cookie age renewed on every request,
-# absolute expiry enforced by SessionTimeoutMiddleware.
+# Session timeouts (MLPS level 3): idle expiry by the session's (and cookie's) age, renewed
+# by SessionTimeoutMiddleware at most once per SESSION_RENEWAL_SECONDS rather than by a write
+# on every request, so a session ends up to that much before its idle time, never after;
+# absolute expiry enforced by the same middleware.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("BEACON_SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("BEACON_SESSION_ABSOLUTE_SECONDS", 12 * 3600))
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEWAL_SECONDS = min(60, SESSION_IDLE_TIMEOUT // 10)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead
 

@@ -264,6 +264,23 @@ class RateCounter(models.Model):
         return f"{self.key}: {self.hits}"
 
 
+class CacheEntry(models.Model):
+    """A row of Django's database cache (``CACHES`` in settings), the one cache every worker
+    process and every app host shares. Declared as a model, with the columns
+    ``createcachetable`` would give it, so that ``migrate`` makes the table and backups and
+    the runtime role's grants know it; only the cache reads and writes it."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "beacon_cache"
+
+    def __str__(self):
+        return self.cache_key
+
+
 class ChainedManager(models.Manager):
     """Chains the rows of a bulk insert in the order given, in its transaction."""
 

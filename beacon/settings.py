@@ -125,6 +125,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The cache is in the database (core.CacheEntry), so every worker process and every app
+# host against the same database sees the same entries; a per-process or per-host cache
+# would answer differently depending on which process serves a request.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "beacon_cache",
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -159,7 +169,7 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 
 
 # HTTPS, on by default in production: TLS ends at a proxy in front of `beacon serve`
-# (waitress speaks plain HTTP), which must say so in a header Django trusts only when
+# (gunicorn speaks plain HTTP), which must say so in a header Django trusts only when
 # BEACON_PROXY_SSL_HEADER names it; otherwise every request looks insecure and is
 # redirected again. `BEACON_HTTPS=0` is for plain HTTP on one machine (`beacon demo`).
 # Anything but "0" keeps HTTPS on: a mistyped value does not turn it off.

@@ -158,7 +158,9 @@ class Browser:
 
     def log_in(self, base: str, username: str) -> None:
         _, _, page = self.request(base + "/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found, page
+        token = found.group(1)
         form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
         status, headers, _ = self.request(base + "/login/", urllib.parse.urlencode(form).encode())
         assert (status, headers["Location"]) == (302, "/")

@@ -42,6 +42,7 @@ NOT_RECORDED = {
     "axes.accessattemptexpiration": "the lockout counter's expiry",
     "otp_static.statictoken": "a one-time recovery code, a secret; its device is recorded",
     "core.ratecounter": "the API rate limits' request counters, a tally of no record",
+    "promotion.rivalclaim": "kept from the leads' names, codes and teams, which are recorded",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {

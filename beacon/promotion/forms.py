@@ -6,7 +6,7 @@ from beacon.core.forms import CodeChoiceField, CodeListField, StyledModelForm
 from beacon.core.versions import RuleFileFormMixin
 from beacon.registry.models import IndustryClass
 
-from .choices import ClaimStatus, Stage
+from .choices import Stage
 from .claims import flag_claims, rival_claims
 from .entry_rules import parse_entry_rule
 from .models import Activity, Lead, ParkEntryRule, PromotionTarget, Team
@@ -112,6 +112,7 @@ class LeadForm(StyledModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.claims = []
+        self.rivals_change = False
         if self.instance.pk:
             del self.fields["lead_date"]
         else:
@@ -128,7 +129,8 @@ class LeadForm(StyledModelForm):
         if self.errors:
             return cleaned
         watched = ("uscc", "company", "company_en", "team", "proposed_park")
-        if self.instance.pk is None or any(f in self.changed_data for f in watched):
+        self.rivals_change = any(f in self.changed_data for f in watched)
+        if self.instance.pk is None or self.rivals_change:
             probe = self.instance
             for name in watched:
                 if name in cleaned:
@@ -151,7 +153,7 @@ class LeadForm(StyledModelForm):
     def save(self, commit=True):
         if self.instance.pk is not None:
             lead = super().save(commit)
-            if commit and self.claims and lead.claim != ClaimStatus.DECIDED:
+            if commit and self.rivals_change:
                 flag_claims([lead])
             return lead
         lead = super().save(commit=False)

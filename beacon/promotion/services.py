@@ -19,7 +19,7 @@ from beacon.registry import services as registry
 from beacon.registry.models import Enterprise
 
 from .choices import ORDER, ClaimStatus, Stage
-from .claims import flag_claims
+from .claims import flag_claims, keep_rivals
 from .models import Lead, StageChange
 
 
@@ -94,13 +94,29 @@ def move(lead: Lead, stage: str, date: dt.date, user, reason: str = "") -> Stage
             reason=reason,
             moved_by=user,
         )
+        reopened_or_dropped = Stage.DROPPED in (lead.stage, stage)
         lead.stage, lead.stage_date = stage, date
         lead.dropped_reason = reason if stage == Stage.DROPPED else ""
         lead.save()
+        if reopened_or_dropped:
+            keep_rivals([lead])
         return [lead, change]
 
     # the lead is changed and its history added to; each is judged by its own action
     return gate.write(user, lambda obj: "change" if obj is lead else "add", work)[1]
+
+
+def propose_park(lead: Lead, park, user) -> Lead:
+    """The zone administration proposes ``park`` for ``lead``; its rivals are found again,
+    as a lead of the same team for the same park is none."""
+
+    def work():
+        lead.proposed_park = park
+        lead.save()
+        keep_rivals([lead])
+        return lead
+
+    return gate.write(user, "change", work)
 
 
 def file_enterprise(lead: Lead) -> Enterprise:

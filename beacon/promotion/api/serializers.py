@@ -126,8 +126,7 @@ class LeadSerializer(ScopedModelSerializer):
         validated.pop("confirm_duplicate", None)
         validated.pop("lead_date", None)
         lead = super().update(instance, validated)
-        if self.claims:
-            flag_claims([lead])
+        flag_claims([lead])
         return lead
 
 

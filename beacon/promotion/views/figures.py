@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from django.db.models import Min, Sum
+from django.db.models import Count, Min, OuterRef, Subquery, Sum
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,24 +30,30 @@ GROUPS = {
 }
 
 
-def history_frames(leads) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The stage history and the leads table of ``leads``, in the batch CLI's columns."""
-    changes = StageChange.objects.filter(lead__in=leads).order_by()
-    rows = list(changes.values_list("lead_id", "stage", "date"))
-    history = pl.DataFrame(
-        {
-            "lead_id": [str(r[0]) for r in rows],
-            "stage": [r[1] for r in rows],
-            "date": [r[2] for r in rows],
-        },
-        schema={"lead_id": pl.String, "stage": pl.String, "date": pl.Date},
+def history_frames(leads, groups=tuple(GROUPS)) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """The stage history of ``leads`` as the figures read it, the first date of each stage
+    a lead reached (one row per lead and stage, grouped in the database), and the leads
+    table with the ``groups`` columns (None without), in the batch CLI's columns."""
+    firsts = (
+        StageChange.objects.filter(lead__in=leads)
+        .order_by()
+        .values_list("lead_id", "stage")
+        .annotate(first=Min("date"))
     )
-    fields = [path for path, _label in GROUPS.values()]
-    table = list(leads.order_by().values_list("pk", *fields))
-    columns = {"lead_id": [str(r[0]) for r in table]}
-    for i, name in enumerate(GROUPS, start=1):
-        columns[name] = [r[i] for r in table]
-    return history, pl.DataFrame(columns, schema={k: pl.String for k in columns})
+    history = pl.DataFrame(
+        list(firsts),
+        schema={"lead_id": pl.Int64, "stage": pl.String, "date": pl.Date},
+        orient="row",
+    ).with_columns(pl.col("lead_id").cast(pl.String))
+    if not groups:
+        return history, None
+    fields = [GROUPS[name][0] for name in groups]
+    table = pl.DataFrame(
+        list(leads.order_by().values_list("pk", *fields)),
+        schema={"lead_id": pl.Int64, **{name: pl.String for name in groups}},
+        orient="row",
+    ).with_columns(pl.col("lead_id").cast(pl.String))
+    return history, table
 
 
 class FiguresView(generic.ObjectPermissionMixin, View):
@@ -61,13 +67,15 @@ class FiguresView(generic.ObjectPermissionMixin, View):
         self.require("view")
         leads = self.restricted()
         asked, problems = figures_asked(request.GET)
-        history, table = history_frames(leads)
+        history, table = history_frames(leads, [asked["by"]] if asked["by"] else [])
         by, pairs = asked["by"], asked["pairs"]
         try:
             figures = pipeline.metrics(history, table, by, asked["start"], asked["end"], pairs)
         except pipeline.PipelineError as e:
             problems.append(str(e))
-            figures = pipeline.metrics(history.clear(), table.clear(), by, pairs=pairs)
+            figures = pipeline.metrics(
+                history.clear(), None if table is None else table.clear(), by, pairs=pairs
+            )
         context = {
             **self.base_context(),
             "figures": figures,
@@ -172,20 +180,21 @@ def group_rows(figures: dict) -> list[dict]:
 def signed_against_target(leads, year: int, user) -> dict:
     """Planned investment of the leads first signed in ``year`` against the year's targets
     the user can see (the zone's, or their teams')."""
-    firsts = (
-        StageChange.objects.filter(lead__in=leads, stage=Stage.SIGNED)
-        .values("lead_id")
-        .annotate(first=Min("date"))
+    first_signed = StageChange.objects.filter(lead=OuterRef("pk"), stage=Stage.SIGNED)
+    signed = (
+        leads.order_by()
+        .annotate(first=Subquery(first_signed.order_by("date").values("date")[:1]))
+        .filter(first__gte=dt.date(year, 1, 1), first__lte=dt.date(year, 12, 31))
+        .aggregate(total=Sum("planned_investment"), projects=Count("pk"))
     )
-    in_year = [row["lead_id"] for row in firsts if row["first"].year == year]
-    total = Lead.objects.filter(pk__in=in_year).aggregate(s=Sum("planned_investment"))["s"] or 0
+    total = signed["total"] or 0
     targets = restrict(PromotionTarget.objects.filter(year=year), user)
     zone = targets.filter(team__isnull=True).first()
     target = zone.signed_investment if zone else targets.aggregate(s=Sum("signed_investment"))["s"]
     return {
         "year": year,
         "signed": total,
-        "projects": len(in_year),
+        "projects": signed["projects"],
         "target": target,
         "share": round(100 * float(total) / float(target), 1) if target else None,
     }

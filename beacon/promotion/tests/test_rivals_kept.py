@@ -15,7 +15,7 @@ from beacon.core.testing import csv_upload
 from beacon.core.validators import normalise_uscc
 from beacon.promotion.choices import Stage
 from beacon.promotion.claims import SAME_NAME, kept_claims, normalise_name, rival_claims
-from beacon.promotion.models import Lead, RivalClaim
+from beacon.promotion.models import Lead, RivalClaim, StageChange
 from beacon.promotion.routing import route
 from beacon.promotion.services import decide_claim, move, open_leads
 from beacon.registry.models import Park
@@ -210,3 +210,44 @@ def test_routing_reads_as_many_queries_for_eight_parks_as_for_two(promo, zone):
         assert len(fits) == n
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_the_figures_page_shows_the_pure_analytics_of_the_whole_history(promo, users, client_for):
+    import polars as pl
+
+    from beacon.analytics import pipeline
+    from beacon.core.permissions import restrict
+
+    admin = users["zone_admin"]
+    l1, l2, l3 = promo["l1"], promo["l2"], promo["l3"]
+    move(l1, Stage.CONTACTED, DAY.replace(day=4), admin)
+    move(l1, Stage.SIGNED, DAY.replace(day=20), admin)
+    move(l1, Stage.NEGOTIATING, DAY.replace(day=22), admin, "重新谈判")  # back a step
+    move(l1, Stage.SIGNED, DAY.replace(day=25), admin)  # signed twice: counted once
+    move(l2, Stage.SIGNED, DAY.replace(day=9), admin)
+    move(l3, Stage.DROPPED, DAY.replace(day=2), admin, "放弃")
+    many_leads(promo, users, 12)
+    for role in ("zone_admin", "promoter", "park_officer"):
+        leads = restrict(Lead.objects.all(), users[role])
+        rows = list(
+            StageChange.objects.filter(lead__in=leads).values_list("lead_id", "stage", "date")
+        )
+        history = pl.DataFrame(
+            rows, schema={"lead_id": pl.Int64, "stage": pl.String, "date": pl.Date}, orient="row"
+        ).with_columns(pl.col("lead_id").cast(pl.String))
+        teams = pl.DataFrame(
+            [(str(pk), team) for pk, team in leads.values_list("pk", "team__code")],
+            schema={"lead_id": pl.String, "team": pl.String},
+            orient="row",
+        )
+        client = client_for(role)
+        page = client.get(reverse("promotion:figures"), {"year": 2024})
+        assert page.context["figures"] == pipeline.metrics(history)
+        signed = [pk for pk in leads.values_list("pk", flat=True) if pk in (l1.pk, l2.pk)]
+        assert page.context["target"]["projects"] == len(signed)
+        assert page.context["target"]["signed"] == sum(
+            Lead.objects.get(pk=pk).planned_investment for pk in signed
+        )
+        grouped = client.get(reverse("promotion:figures"), {"by": "team"})
+        assert grouped.context["figures"] == pipeline.metrics(history, teams, "team")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from django.db.models import Count, Min, OuterRef, Subquery, Sum
+from django.db.models import CharField, Count, Min, OuterRef, Subquery, Sum
+from django.db.models.functions import Cast
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,25 +35,33 @@ def history_frames(leads, groups=tuple(GROUPS)) -> tuple[pl.DataFrame, pl.DataFr
     """The stage history of ``leads`` as the figures read it, the first date of each stage
     a lead reached (one row per lead and stage, grouped in the database), and the leads
     table with the ``groups`` columns (None without), in the batch CLI's columns."""
+    # the date as ISO text, parsed by polars in one pass rather than row by row
     firsts = (
         StageChange.objects.filter(lead__in=leads)
         .order_by()
         .values_list("lead_id", "stage")
-        .annotate(first=Min("date"))
+        .annotate(first=Cast(Min("date"), CharField()))
     )
+    rows = list(firsts)
     history = pl.DataFrame(
-        list(firsts),
-        schema={"lead_id": pl.Int64, "stage": pl.String, "date": pl.Date},
-        orient="row",
-    ).with_columns(pl.col("lead_id").cast(pl.String))
+        {
+            "lead_id": pl.Series([r[0] for r in rows], dtype=pl.Int64).cast(pl.String),
+            "stage": pl.Series([r[1] for r in rows], dtype=pl.String),
+            "date": pl.Series([r[2] for r in rows], dtype=pl.String).str.to_date("%Y-%m-%d"),
+        }
+    )
     if not groups:
         return history, None
-    fields = [GROUPS[name][0] for name in groups]
+    rows = list(leads.order_by().values_list("pk", *(GROUPS[name][0] for name in groups)))
     table = pl.DataFrame(
-        list(leads.order_by().values_list("pk", *fields)),
-        schema={"lead_id": pl.Int64, **{name: pl.String for name in groups}},
-        orient="row",
-    ).with_columns(pl.col("lead_id").cast(pl.String))
+        {
+            "lead_id": pl.Series([r[0] for r in rows], dtype=pl.Int64).cast(pl.String),
+            **{
+                name: pl.Series([r[i] for r in rows], dtype=pl.String)
+                for i, name in enumerate(groups, start=1)
+            },
+        }
+    )
     return history, table
 
 

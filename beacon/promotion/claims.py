@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
@@ -24,7 +24,7 @@ from beacon.core import chain
 from beacon.core.validators import normalise_uscc
 
 from .choices import ClaimStatus, Stage
-from .models import Lead, RivalClaim
+from .models import Lead, RivalClaim, RivalClaimWrites
 
 # Words every company name carries; two names that differ only in them name one company.
 LEGAL_WORDS = (
@@ -110,7 +110,10 @@ def rival_claims(lead: Lead, limit: int = SHOWN) -> list[Claim]:
 
 def rival_claims_many(leads: list[Lead], limit: int = SHOWN) -> list[list[Claim]]:
     """``rival_claims`` for each of ``leads`` at once."""
-    found = find_rivals(leads)
+    return _shown(find_rivals(leads), limit)
+
+
+def _shown(found: list[dict[int, Match]], limit: int) -> list[list[Claim]]:
     rivals = Lead.objects.select_related("team", "proposed_park").in_bulk(
         {pk for matches in found for pk in matches}
     )
@@ -118,6 +121,29 @@ def rival_claims_many(leads: list[Lead], limit: int = SHOWN) -> list[list[Claim]
         sorted((Claim(rivals[pk], match) for pk, match in matches.items()), key=shown_first)[:limit]
         for matches in found
     ]
+
+
+@dataclass
+class Check:
+    """A lead's rivals found before it is saved (``claims`` to show), and the writes of
+    rival claims counted before they were looked for: its save keeps them as found when
+    no write came between."""
+
+    writes: int
+    pairs: dict[int, tuple[Match, Match]]
+    claims: list[Claim]
+
+
+def check_rivals(lead: Lead) -> Check:
+    """``rival_claims`` of a lead about to be saved, kept for its save (``flag_claims``)."""
+    writes = _writes()  # counted first: a write after it makes the save look again
+    pairs = _pairs([lead])[0]
+    claims = _shown([{pk: forward for pk, (forward, _back) in pairs.items()}], SHOWN)[0]
+    return Check(writes, pairs, claims)
+
+
+def _writes() -> int:
+    return RivalClaimWrites.objects.filter(pk=1).values_list("count", flat=True).first() or 0
 
 
 def kept_claims(lead: Lead, limit: int = SHOWN) -> list[Claim]:
@@ -218,14 +244,26 @@ def _alike(queries, choices, rival):
                     yield (i, side, name), (pk, rival_side, text), float(row[j])
 
 
-def keep_rivals(leads: list[Lead]) -> list[dict[int, Match]]:
+def keep_rivals(leads: list[Lead], checks: list[Check] | None = None) -> list[dict[int, Match]]:
     """Find the rivals of saved ``leads`` again and keep them, both ways; each lead's
     rivals. Part of every write that opens leads or changes what makes one a rival (its
-    USCC, names, team or park; moving in or out of ``dropped``), inside its transaction."""
+    USCC, names, team or park; moving in or out of ``dropped``), inside its transaction.
+
+    ``checks``, one per lead, are the rivals its form or request found before the save,
+    of the lead as saved: kept as found when no other write of rival claims came between
+    (a deleted rival left out), looked for again otherwise."""
     if not leads:
         return []
     chain.hold(RivalClaim)  # one writer at a time: two renamed leads each see the other
-    pairs = _pairs(leads)
+    writes = _writes()
+    if checks is not None and all(check.writes == writes for check in checks):
+        named = {pk for check in checks for pk in check.pairs}
+        alive = set(Lead.objects.filter(pk__in=named).values_list("pk", flat=True))
+        pairs = [{pk: p for pk, p in check.pairs.items() if pk in alive} for check in checks]
+    else:
+        pairs = _pairs(leads)
+    if not RivalClaimWrites.objects.filter(pk=1).update(count=F("count") + 1):
+        RivalClaimWrites.objects.create(pk=1, count=writes + 1)
     ids = [lead.pk for lead in leads]
     for start in range(0, len(ids), IDS_AT_ONCE):
         chunk = ids[start : start + IDS_AT_ONCE]
@@ -245,13 +283,14 @@ def keep_rivals(leads: list[Lead]) -> list[dict[int, Match]]:
     return [{pk: forward for pk, (forward, _back) in found.items()} for found in pairs]
 
 
-def flag_claims(leads: list[Lead]) -> None:
-    """Keep the rivals of saved leads and mark those that have some as possible duplicates
-    for the zone administration to decide (a decided claim stays decided).
+def flag_claims(leads: list[Lead], checks: list[Check] | None = None) -> None:
+    """Keep the rivals of saved leads (as ``checks`` found them before the save, see
+    ``keep_rivals``) and mark those that have some as possible duplicates for the zone
+    administration to decide (a decided claim stays decided).
 
     Part of the write that opened or changed the leads, inside its gate.
     """
-    found = keep_rivals(leads)
+    found = keep_rivals(leads, checks)
     for lead, rivals in zip(leads, found, strict=True):
         if rivals and lead.claim != ClaimStatus.DECIDED:
             lead.claim, lead.possible_duplicate_of = (

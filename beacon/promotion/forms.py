@@ -7,7 +7,7 @@ from beacon.core.versions import RuleFileFormMixin
 from beacon.registry.models import IndustryClass
 
 from .choices import Stage
-from .claims import flag_claims, rival_claims
+from .claims import check_rivals, flag_claims
 from .entry_rules import parse_entry_rule
 from .models import Activity, Lead, ParkEntryRule, PromotionTarget, Team
 from .services import open_lead
@@ -112,6 +112,7 @@ class LeadForm(StyledModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.claims = []
+        self.check = None
         self.rivals_change = False
         if self.instance.pk:
             del self.fields["lead_date"]
@@ -135,7 +136,8 @@ class LeadForm(StyledModelForm):
             for name in watched:
                 if name in cleaned:
                     setattr(probe, name, cleaned[name])
-            self.claims = rival_claims(probe)
+            self.check = check_rivals(probe)
+            self.claims = self.check.claims
         if self.claims and not cleaned.get("confirm_duplicate"):
             for claim in self.claims:
                 self.add_error(
@@ -154,11 +156,11 @@ class LeadForm(StyledModelForm):
         if self.instance.pk is not None:
             lead = super().save(commit)
             if commit and self.rivals_change:
-                flag_claims([lead])
+                flag_claims([lead], [self.check])
             return lead
         lead = super().save(commit=False)
         lead.stage_date = self.cleaned_data["lead_date"]
-        return open_lead(lead, self.user) if commit else lead
+        return open_lead(lead, self.user, self.check) if commit else lead
 
 
 class MoveForm(forms.Form):

@@ -252,6 +252,21 @@ class RivalClaim(models.Model):
         return f"{self.lead_id} ~ {self.rival_id}"
 
 
+class RivalClaimWrites(models.Model):
+    """How many writes have kept rival claims (one row): a form's or a request's check of a
+    lead's rivals, made before its save, is kept as it was found when no write came
+    between, instead of comparing the lead with every open lead a second time."""
+
+    count = models.PositiveBigIntegerField(_("writes"), default=0)
+
+    class Meta:
+        verbose_name = _("rival claim writes")
+        verbose_name_plural = _("rival claim writes")
+
+    def __str__(self):
+        return str(self.count)
+
+
 class StageChange(BeaconModel):
     """A lead reaching a stage on a date (which may be earlier than the day it was entered).
 

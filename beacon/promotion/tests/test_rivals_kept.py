@@ -251,3 +251,33 @@ def test_the_figures_page_shows_the_pure_analytics_of_the_whole_history(promo, u
         )
         grouped = client.get(reverse("promotion:figures"), {"by": "team"})
         assert grouped.context["figures"] == pipeline.metrics(history, teams, "team")
+
+
+@pytest.mark.django_db
+def test_a_save_keeps_the_rivals_its_form_found_unless_a_write_came_between(
+    promo, users, monkeypatch
+):
+    from beacon.promotion import claims
+    from beacon.promotion.forms import LeadForm
+
+    searched = []
+    search = claims._pairs
+    monkeypatch.setattr(claims, "_pairs", lambda leads: searched.append(leads) or search(leads))
+    admin = users["zone_admin"]
+
+    def form(company):
+        data = {"company": company, "project": "储能", "team": promo["t2"].pk}
+        filled = LeadForm({**data, "source": "other", "confirm_duplicate": "on"}, user=admin)
+        assert filled.is_valid(), filled.errors
+        return filled
+
+    quiet = form("宁德华锐动力电池股份有限公司")
+    gate.write(admin, "add", quiet.save)
+    assert len(searched) == 1  # the form's check, kept by the save
+    assert_kept_as_found()
+    searched.clear()
+    crossed = form("苏州博远电子科技股份有限公司")
+    open_leads([lead(promo["t1"], None, "苏州博远电子科技集团有限公司")], admin)
+    gate.write(admin, "add", crossed.save)
+    assert len(searched) == 3  # the check, the lead opened between, the save again
+    assert_kept_as_found()

@@ -195,13 +195,19 @@ class Lead(BeaconModel):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         indexes = [
-            # the board's columns: a stage's latest leads, in scope, read from the index
+            # the board: a stage's latest leads read in the index's order, and its count and
+            # planned investment read from the index alone (in the user's scope)
             models.Index(
-                fields=["stage", "-stage_date", "-id"], name="promotion_lead_stage_latest"
+                fields=["stage", "-stage_date", "-id", "planned_investment"],
+                name="promotion_lead_stage_latest",
             ),
-            models.Index(fields=["team", "stage", "-stage_date"], name="promotion_lead_team_stage"),
             models.Index(
-                fields=["proposed_park", "stage", "-stage_date"], name="promotion_lead_park_stage"
+                fields=["team", "stage", "-stage_date", "planned_investment"],
+                name="promotion_lead_team_stage",
+            ),
+            models.Index(
+                fields=["proposed_park", "stage", "-stage_date", "planned_investment"],
+                name="promotion_lead_park_stage",
             ),
             models.Index(fields=["company"], name="promotion_lead_company"),
         ]

@@ -57,15 +57,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='lead',
-            index=models.Index(fields=['stage', '-stage_date', '-id'], name='promotion_lead_stage_latest'),
+            index=models.Index(fields=['stage', '-stage_date', '-id', 'planned_investment'], name='promotion_lead_stage_latest'),
         ),
         migrations.AddIndex(
             model_name='lead',
-            index=models.Index(fields=['team', 'stage', '-stage_date'], name='promotion_lead_team_stage'),
+            index=models.Index(fields=['team', 'stage', '-stage_date', 'planned_investment'], name='promotion_lead_team_stage'),
         ),
         migrations.AddIndex(
             model_name='lead',
-            index=models.Index(fields=['proposed_park', 'stage', '-stage_date'], name='promotion_lead_park_stage'),
+            index=models.Index(fields=['proposed_park', 'stage', '-stage_date', 'planned_investment'], name='promotion_lead_park_stage'),
         ),
         migrations.AddIndex(
             model_name='stagechange',

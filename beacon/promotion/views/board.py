@@ -36,7 +36,7 @@ class BoardView(generic.ObjectPermissionMixin, View):
             stage: (n, investment)
             for stage, n, investment in leads.order_by()
             .values_list("stage")
-            .annotate(n=Count("pk"), investment=Sum("planned_investment"))
+            .annotate(n=Count("*"), investment=Sum("planned_investment"))
         }
         columns = []
         for code, label in Stage.choices:

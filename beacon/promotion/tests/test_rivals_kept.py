@@ -2,12 +2,14 @@
 finds, after every kind of write; the lead's page reads them, as the board and the figures
 read their own, in as many queries for 200 leads as for 20."""
 
-from itertools import combinations
+import datetime as dt
+from itertools import combinations, groupby
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rapidfuzz import fuzz
 
 from beacon.core import gate
@@ -18,6 +20,7 @@ from beacon.promotion.claims import SAME_NAME, kept_claims, normalise_name, riva
 from beacon.promotion.models import Lead, RivalClaim, StageChange
 from beacon.promotion.routing import route
 from beacon.promotion.services import decide_claim, move, open_leads
+from beacon.promotion.views.figures import STUCK_SHOWN
 from beacon.registry.models import Park
 from beacon.registry.tests.factories import ParkFactory
 
@@ -228,6 +231,12 @@ def test_the_figures_page_shows_the_pure_analytics_of_the_whole_history(promo, u
     move(l2, Stage.SIGNED, DAY.replace(day=9), admin)
     move(l3, Stage.DROPPED, DAY.replace(day=2), admin, "放弃")
     many_leads(promo, users, 12)
+    # more of team t1's leads left since before than its page names
+    old = [
+        lead(promo["t1"], None, f"久未推进企业{i}号", stage_date=DAY - dt.timedelta(days=i))
+        for i in range(STUCK_SHOWN + 4)
+    ]
+    open_leads(old, admin)
     for role in ("zone_admin", "promoter", "park_officer"):
         leads = restrict(Lead.objects.all(), users[role])
         rows = list(
@@ -249,6 +258,24 @@ def test_the_figures_page_shows_the_pure_analytics_of_the_whole_history(promo, u
         assert page.context["target"]["signed"] == sum(
             Lead.objects.get(pk=pk).planned_investment for pk in signed
         )
+        # leads left in a stage for more than 3 days: every one counted, the longest named
+        rows = client.get(reverse("promotion:figures"), {"rot_days": 3}).context["stuck"]
+        stuck = sorted(
+            (
+                lead
+                for lead in leads
+                if lead.is_open
+                and lead.stage != Stage.IN_PRODUCTION
+                and (timezone.localdate() - lead.stage_date).days > 3
+            ),
+            key=lambda lead: (lead.team.code, lead.stage_date, lead.pk),
+        )
+        assert [(team.code, n, [lead.pk for lead in named]) for team, n, named in rows] == [
+            (code, len(group), [lead.pk for lead in group][:STUCK_SHOWN])
+            for code, group in (
+                (code, list(group)) for code, group in groupby(stuck, lambda x: x.team.code)
+            )
+        ]
         grouped = client.get(reverse("promotion:figures"), {"by": "team"})
         assert grouped.context["figures"] == pipeline.metrics(history, teams, "team")
 

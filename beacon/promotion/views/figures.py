@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from django.db.models import CharField, Count, Min, OuterRef, Subquery, Sum
-from django.db.models.functions import Cast
+from django.db.models import CharField, Count, F, Min, OuterRef, Subquery, Sum, Window
+from django.db.models.functions import Cast, RowNumber
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from ..choices import ORDER, Stage
 from ..models import Lead, PromotionTarget, StageChange, Team
 
 ROT_DAYS = 30
+STUCK_SHOWN = 10  # leads named per team; the count is of them all
 
 
 GROUPS = {
@@ -209,17 +210,24 @@ def signed_against_target(leads, year: int, user) -> dict:
     }
 
 
-def stuck_leads(leads, days: int) -> list[tuple[Team, list[Lead]]]:
-    """Open leads, not yet in production, in the same stage for more than ``days`` days,
-    per team, longest first."""
+def stuck_leads(leads, days: int) -> list[tuple[Team, int, list[Lead]]]:
+    """Open leads, not yet in production, in the same stage for more than ``days`` days:
+    per team, how many and the ``STUCK_SHOWN`` longest there, longest first."""
     cutoff = timezone.localdate() - dt.timedelta(days=days)
-    stuck = (
-        leads.exclude(stage__in=[Stage.DROPPED, Stage.IN_PRODUCTION])
-        .filter(stage_date__lt=cutoff)
-        .select_related("team")
-        .order_by("team__code", "stage_date")
+    stuck = leads.exclude(stage__in=[Stage.DROPPED, Stage.IN_PRODUCTION]).filter(
+        stage_date__lt=cutoff
     )
-    out: dict[int, tuple[Team, list[Lead]]] = {}
-    for lead in stuck[:2000]:
-        out.setdefault(lead.team_id, (lead.team, []))[1].append(lead)
+    counts = dict(stuck.order_by().values_list("team").annotate(n=Count("*")))
+    place = Window(
+        RowNumber(), partition_by=[F("team")], order_by=[F("stage_date").asc(), F("pk").asc()]
+    )
+    longest = (
+        stuck.annotate(place=place)
+        .filter(place__lte=STUCK_SHOWN)
+        .select_related("team")
+        .order_by("team__code", "stage_date", "pk")
+    )
+    out: dict[int, tuple[Team, int, list[Lead]]] = {}
+    for lead in longest:
+        out.setdefault(lead.team_id, (lead.team, counts[lead.team_id], []))[2].append(lead)
     return list(out.values())

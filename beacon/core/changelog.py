@@ -43,6 +43,8 @@ NOT_RECORDED = {
     "otp_static.statictoken": "a one-time recovery code, a secret; its device is recorded",
     "core.ratecounter": "the API rate limits' request counters, a tally of no record",
     "core.cacheentry": "the cache: values kept for speed, each made again from recorded rows",
+    "promotion.rivalclaim": "kept from the leads' names, codes and teams, which are recorded",
+    "promotion.rivalclaimwrites": "a tally of the writes of rival claims, of no record",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {

@@ -35,14 +35,16 @@ def test_every_beacon_model_is_recorded():
     beacon = [m for m in apps.get_models() if m.__module__.startswith("beacon.")]
     assert len(beacon) > 30
     unrecorded = sorted(m._meta.label_lower for m in beacon if not auditlog.contains(m))
-    # the logs themselves, the API rate limits' request tallies and the cache (each in
-    # NOT_RECORDED)
+    # the logs themselves, the API rate limits' request tallies, the cache and the rival
+    # claims kept from the leads (each in NOT_RECORDED)
     assert unrecorded == [
         "core.cacheentry",
         "core.changelogentry",
         "core.loginfailure",
         "core.loginrecord",
         "core.ratecounter",
+        "promotion.rivalclaim",
+        "promotion.rivalclaimwrites",
     ]
 
 
@@ -198,6 +200,8 @@ QUERYSET_WAYS = {
 UNRECORDED_BULK = {
     ("core/api/authentication.py", "update"): "an API token's last use, a field not recorded",
     ("core/mfa.py", "bulk_create"): "recovery codes, otp_static.statictoken, not recorded",
+    ("promotion/claims.py", "bulk_create"): "rival claims, kept from recorded leads",
+    ("promotion/claims.py", "update"): "the tally of rival claim writes, not recorded",
 }
 
 

@@ -42,6 +42,10 @@ NOT_RECORDED = {
     "axes.accessattemptexpiration": "the lockout counter's expiry",
     "otp_static.statictoken": "a one-time recovery code, a secret; its device is recorded",
     "core.ratecounter": "the API rate limits' request counters, a tally of no record",
+    # what a job writes is recorded by its own writes, in its owner's name
+    "jobs.job": "a background job's state and progress, the user's view of its queued task",
+    "jobs.workerprocess": "a running worker's heartbeat",
+    "django_tasks_db.dbtaskresult": "the queue of background tasks, which jobs show",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {

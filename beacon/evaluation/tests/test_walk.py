@@ -85,8 +85,9 @@ class Runs(Evaluation):
 
 
 class TestEvaluationRunViews(Runs, ModelViewCases):
-    # a run is started from a scheme and a year and frozen: no edit, no import
-    pages = ("list", "add", "detail", "delete", "history")
+    # a run is started from a scheme and a year and frozen: no edit, no import; started from
+    # its page, it is a background job (the route table and test_jobs.py)
+    pages = ("list", "detail", "delete", "history")
     key_columns = ("id",)
 
     def queries(self, zone):
@@ -100,9 +101,6 @@ class TestEvaluationRunViews(Runs, ModelViewCases):
 
     def row_key(self, obj):
         return (str(obj.pk),)
-
-    def form_data(self, zone, at):
-        return {"scheme": zone["scheme"].pk, "year": "2023", "note": "月度复核"}
 
 
 class TestEvaluationRunApi(Runs, EndpointCases):

@@ -45,7 +45,7 @@ NOT_RECORDED = {
     # what a job writes is recorded by its own writes, in its owner's name
     "jobs.job": "a background job's state and progress, the user's view of its queued task",
     "jobs.workerprocess": "a running worker's heartbeat",
-    "django_tasks_db.dbtaskresult": "the queue of background tasks, which jobs show",
+    "django_tasks_database.dbtaskresult": "the queue of background tasks, which jobs show",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {

@@ -29,5 +29,10 @@ def run(job, progress, *, scheme: int, year: int, note: str) -> EvaluationRun:
         )
     except RuleError as e:
         raise JobFailed(str(e).splitlines()) from e
-    progress(3, 3)
+    progress(
+        3,
+        3,
+        _("Run %(run)s: %(rated)s of %(total)s enterprises rated.")
+        % {"run": stored.pk, "rated": stored.rated, "total": stored.enterprises},
+    )
     return stored

@@ -128,7 +128,8 @@ def run_job(context: TaskContext, job_id: int) -> None:
 
 
 def finish(job: Job, result: models.Model | ResultFile | None) -> None:
-    fields: dict = {"state": JobState.DONE, "finished": timezone.now(), "step": ""}
+    # the last step said stays: what the work made of it (how many rated)
+    fields: dict = {"state": JobState.DONE, "finished": timezone.now()}
     if isinstance(result, models.Model):
         fields["result_type"] = ContentType.objects.get_for_model(result)
         fields["result_id"] = result.pk

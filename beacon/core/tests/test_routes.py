@@ -99,12 +99,7 @@ ROUTES: dict[str, Route] = {
     "core:logentry_list": Route(get="404 404 404 404 404 200 404 404 302"),
     "core:accesslog_list": Route(get="404 404 404 404 404 200 404 404 302"),
     "core:accessfailurelog_list": Route(get="404 404 404 404 404 200 404 404 302"),
-    # evaluation: a run started from its page is queued as a background job
-    "evaluation:evaluationrun_add": Route(
-        get="200 404 404 404 404 404 404 404 302",
-        post="302 404 404 404 404 404 404 404 302",
-        data=lambda z, s: {"scheme": z["scheme"].pk, "year": "2023"},
-    ),
+    # evaluation
     "evaluation:scheme_download": Route(
         one("scheme", None),
         get="200/200 200/200 404/404 200/200 404/404 404/404 404/404 404/404 302/302",

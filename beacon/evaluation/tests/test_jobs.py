@@ -53,6 +53,7 @@ def test_a_run_started_from_the_page_is_queued_then_run_by_a_worker(
     run = EvaluationRun.objects.get()
     assert (job.state, job.done, job.total, job.messages) == (JobState.DONE, 3, 3, [])
     assert job.result == run and job.started <= job.finished
+    assert job.step == f"Run {run.pk}: 4 of 4 enterprises rated."
     assert run.note == "复核" and run.started_by == users["zone_admin"]
     assert outcome(run, enterprises) == list(EXPECTED_2023)
     # the change log credits the user who started it, as when the run was made in the request

@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             worker = subprocess.Popen(
                 [sys.executable, "-m", "beacon.cli", "worker"], start_new_session=True
             )
+            # A service manager's stop (SIGTERM) ends the demo as Ctrl+C does: worker too.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
             try:
                 serve(host, port, 8, self.stdout)
             finally:

@@ -2,7 +2,6 @@
 what it can at once and queues the run; the worker scores and stores it (in one transaction,
 so a worker that dies leaves no part of a run) and the job links to the stored run."""
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from beacon.analytics.conditions import RuleError
@@ -22,10 +21,9 @@ def queue_run(user, scheme: Scheme, year: int, note: str = ""):
 
 @job_kind(RUN)
 def run(job, progress, *, scheme: int, year: int, note: str) -> EvaluationRun:
-    user = get_user_model().objects.get(pk=job.owner_id)
     try:
         stored = run_evaluation(
-            Scheme.objects.get(pk=scheme), year, user, note=note, progress=progress
+            Scheme.objects.get(pk=scheme), year, job.owner, note=note, progress=progress
         )
     except RuleError as e:
         raise JobFailed(str(e).splitlines()) from e

@@ -1,5 +1,5 @@
 import signal
-import subprocess
+import subprocess  # nosec B404
 import sys
 
 from django.conf import settings
@@ -55,7 +55,8 @@ class Command(BaseCommand):
                 setattr(settings, name, value)
             # One background worker beside the server, for the jobs the pages queue.
             # Its own session: Ctrl+C stops the server, which then stops the worker, once.
-            worker = subprocess.Popen(
+            # (This interpreter with fixed arguments: nothing from outside is run.)
+            worker = subprocess.Popen(  # nosec B603
                 [sys.executable, "-m", "beacon.cli", "worker"], start_new_session=True
             )
             # A service manager's stop (SIGTERM) ends the demo as Ctrl+C does: worker too.

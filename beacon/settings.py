@@ -310,6 +310,8 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # than BEACON_WORKER_TIMEOUT seconds is taken for dead and its running job is shown failed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 BEACON_JOB_FILES = BEACON_HOME / "jobs"
+# A list export of more rows than this is written by a worker, and downloaded from its job.
+BEACON_EXPORT_INLINE_ROWS = int(os.environ.get("BEACON_EXPORT_INLINE_ROWS", 20_000))
 BEACON_WORKER_HEARTBEAT = int(os.environ.get("BEACON_WORKER_HEARTBEAT", 10))
 BEACON_WORKER_TIMEOUT = int(os.environ.get("BEACON_WORKER_TIMEOUT", 120))
 

@@ -61,7 +61,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "beacon.core",
+    "beacon.jobs",
     "beacon.registry",
     "beacon.evaluation",
     "beacon.promotion",
@@ -313,6 +316,16 @@ DJANGO_TABLES2_TEMPLATE = "core/table.html"
 AUDITLOG_LOGENTRY_MODEL = "core.ChangeLogEntry"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# Background jobs (beacon.jobs): the queue is a table of Beacon's own database, read by
+# `beacon worker` (docs/architecture.md, "Background jobs"). A worker whose heartbeat is older
+# than BEACON_WORKER_TIMEOUT seconds is taken for dead and its running job is shown failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+BEACON_JOB_FILES = BEACON_HOME / "jobs"
+# A list export of more rows than this is written by a worker, and downloaded from its job.
+BEACON_EXPORT_INLINE_ROWS = int(os.environ.get("BEACON_EXPORT_INLINE_ROWS", 20_000))
+BEACON_WORKER_HEARTBEAT = int(os.environ.get("BEACON_WORKER_HEARTBEAT", 10))
+BEACON_WORKER_TIMEOUT = int(os.environ.get("BEACON_WORKER_TIMEOUT", 120))
 
 # Reminders are emailed only when a mail server is named (`beacon remind`).
 EMAIL_HOST = os.environ.get("BEACON_EMAIL_HOST", "")

@@ -45,6 +45,10 @@ NOT_RECORDED = {
     "core.cacheentry": "the cache: values kept for speed, each made again from recorded rows",
     "promotion.rivalclaim": "kept from the leads' names, codes and teams, which are recorded",
     "promotion.rivalclaimwrites": "a tally of the writes of rival claims, of no record",
+    # what a job writes is recorded by its own writes, in its owner's name
+    "jobs.job": "a background job's state and progress, the user's view of its queued task",
+    "jobs.workerprocess": "a running worker's heartbeat",
+    "django_tasks_database.dbtaskresult": "the queue of background tasks, which jobs show",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import chain
-from .choices import BackupKind, ScopeKind
+from .choices import OWN, BackupKind, ScopeKind
 from .querysets import RestrictedQuerySet
 
 
@@ -134,7 +134,10 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def scope_ids(self, kind: str) -> frozenset[int]:
-        """Ids of the objects of ``kind`` (park, team, enterprise) granted to this user."""
+        """Ids of the objects of ``kind`` (park, team, enterprise) granted to this user; for
+        ``own``, the user's own id."""
+        if kind == OWN:
+            return frozenset({self.pk})
         cache = self.__dict__.setdefault("_scope_cache", {})
         if kind not in cache:
             cache[kind] = frozenset(

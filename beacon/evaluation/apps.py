@@ -12,7 +12,10 @@ class EvaluationConfig(AppConfig):
         from beacon.core.views.generic import register_panel
         from beacon.registry.models import Enterprise
 
-        from . import resources  # noqa: F401  (resources register their import kinds)
+        from . import (
+            jobs,  # noqa: F401  (registers the kind of job a run started from a page is)
+            resources,  # noqa: F401  (resources register their import kinds)
+        )
         from .views import enterprise_panel
 
         register_panel(Enterprise, enterprise_panel)

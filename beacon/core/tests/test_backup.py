@@ -33,6 +33,7 @@ from beacon.core.models import (
     User,
 )
 from beacon.core.tests.test_query_counts import made_elsewhere
+from beacon.jobs import services as jobs
 from beacon.registry.models import Enterprise, Park, Talent
 
 PASSPHRASE = "correct horse battery staple"
@@ -148,6 +149,10 @@ def test_a_restore_brings_back_every_table_after_changes(data, tmp_path):
     # an API request's tally and a cache entry, which the demo makes none of
     throttling.count("token:1", 1)
     cache.set("backed-up", "like any table")
+    # a queued background job and a worker's heartbeat, which it makes none of either
+    admin = User.objects.get(username="admin")
+    jobs.enqueue(admin, "evaluation.run", "评价", scheme=1, year=2024, note="")
+    jobs.register_worker("worker-1")
     original = table_rows()
     # a row in every table but the record of backups, which the backup itself adds to
     assert {t for t, rows in original.items() if not rows} == {"core_backuprecord"}

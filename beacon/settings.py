@@ -202,6 +202,11 @@ if os.environ.get("BEACON_PROXY_SSL_HEADER"):
         "HTTP_" + os.environ["BEACON_PROXY_SSL_HEADER"].upper().replace("-", "_"),
         "https",
     )
+# The client's address behind a proxy (beacon.core.addresses): the header the proxy sets,
+# believed only from the proxies listed; the login log, the lockout and the change log use it.
+BEACON_PROXY_ADDRESS_HEADER = os.environ.get("BEACON_PROXY_ADDRESS_HEADER", "")
+BEACON_TRUSTED_PROXIES = os.environ.get("BEACON_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+AXES_CLIENT_IP_CALLABLE = "beacon.core.addresses.client_address"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

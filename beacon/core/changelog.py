@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
+from .addresses import client_address
 from .models import ChangeLogEntry, Recorded, parent_of
 
 # label -> why the model is not recorded
@@ -140,7 +141,7 @@ class ChangeLogMiddleware(AuditlogMiddleware):
 
     def __call__(self, request):
         set_cid(request)
-        with acting_as(self._get_actor(request), self._get_remote_addr(request)):
+        with acting_as(self._get_actor(request), client_address(request)):
             return self.get_response(request)
 
 

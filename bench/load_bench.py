@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import io
 import json
 import os
@@ -54,12 +55,10 @@ import random
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 SEARCH = "新能源"
@@ -311,12 +310,12 @@ async def log_in(client, user: dict) -> None:
         sys.exit(f"{user['username']} could not log in ({answer.status_code})")
 
 
-@dataclass
+@dataclasses.dataclass
 class Phase:
     users: int
     think: tuple[float, float]
-    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    times: dict[str, list[float]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, Counter] = dataclasses.field(default_factory=lambda: defaultdict(Counter))
     seconds: float = 0.0
     load: tuple[float, float] = (0.0, 0.0)
     peak_memory: int = 0
@@ -329,6 +328,17 @@ class Phase:
         if self.think[1] == 0:
             return f"{self.users} user{plural}, no think time"
         return f"{self.users} user{plural}, think {self.think[0]:g}–{self.think[1]:g} s"
+
+
+@dataclasses.dataclass
+class Zone:
+    """One zone size's measurement, as reported and saved."""
+
+    enterprises: int
+    served: str
+    measured: str
+    cores: int
+    phases: list[Phase]
 
 
 async def request(client, phase: Phase, page: str, path: str) -> None:
@@ -393,13 +403,13 @@ async def run_phase(server, clients, users, phase: Phase, duration: float, seed:
     await sampler
 
 
-async def measure_zone(size: str, zone: dict, args) -> list[Phase]:
+async def measure_zone(size: str, zone: dict, args) -> tuple[str, list[Phase]]:
     import httpx
 
     users = zone["users"]
     env = zone_environment(args.database_url.format(size=size), args.home)
     server = Server(env, args.workers, Path(args.home) / f"load-serve-{size}.log")
-    print(f"{size} zone: {' '.join(server.command[1:])}", file=sys.stderr)
+    print(f"{size} zone: beacon {' '.join(server.command[1:])}", file=sys.stderr)
     timeout = httpx.Timeout(args.timeout)
     clients = [
         httpx.AsyncClient(base_url=server.url, timeout=timeout, follow_redirects=False)
@@ -426,7 +436,7 @@ async def measure_zone(size: str, zone: dict, args) -> list[Phase]:
         for client in clients:
             await client.aclose()
         server.stop()
-    return phases
+    return " ".join(["beacon", *server.command[1:]]), phases
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -435,6 +445,10 @@ async def measure_zone(size: str, zone: dict, args) -> list[Phase]:
 def nearest_rank(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
+
+
+def median(values: list[float]) -> float:
+    return nearest_rank(values, 0.5)
 
 
 def milliseconds(value: float) -> str:
@@ -481,20 +495,20 @@ def phase_table(size: str, enterprises: int, phase: Phase) -> list[str]:
     return lines + [""]
 
 
-def summary_table(results: dict) -> list[str]:
+def summary_table(zones: dict[str, Zone]) -> list[str]:
     lines = [
         "| zone | users | think | requests/s | p50 ms | p95 ms | p99 ms | errors | peak MiB "
         "| server CPU ms/request |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for size, (enterprises, phases) in results.items():
-        for phase in phases:
+    for size, zone in zones.items():
+        for phase in zone.phases:
             every = [value for times in phase.times.values() for value in times]
             errors = sum(sum(counter.values()) for counter in phase.errors.values())
             think = f"{phase.think[0]:g}–{phase.think[1]:g} s" if phase.think[1] else "none"
             p50, p95, p99 = (nearest_rank(every, share) for share in (0.5, 0.95, 0.99))
             lines.append(
-                f"| {size} ({enterprises:,}) | {phase.users} | {think} | "
+                f"| {size} ({zone.enterprises:,}) | {phase.users} | {think} | "
                 f"{len(every) / phase.seconds:.1f} | {milliseconds(p50)} | {milliseconds(p95)} "
                 f"| {milliseconds(p99)} | {errors} | {phase.peak_memory / 2**20:,.0f} "
                 f"| {phase.server_cpu * 1000 / max(1, len(every)):.0f} |"
@@ -502,8 +516,17 @@ def summary_table(results: dict) -> list[str]:
     return lines + [""]
 
 
-def ratio_table(small: list[Phase], large: list[Phase]) -> list[str]:
-    pairs = [(s, g) for s in small for g in large if (s.users, s.think) == (g.users, g.think)]
+def same_phases(small: Zone, large: Zone) -> list[tuple[Phase, Phase]]:
+    return [
+        (s, g)
+        for s in small.phases
+        for g in large.phases
+        if (s.users, s.think) == (g.users, g.think)
+    ]
+
+
+def ratio_table(small: Zone, large: Zone) -> list[str]:
+    pairs = same_phases(small, large)
     lines = [
         "Median at the large zone over the median at the small one (small ms → large ms):",
         "",
@@ -514,7 +537,7 @@ def ratio_table(small: list[Phase], large: list[Phase]) -> list[str]:
         cells = []
         for s, g in pairs:
             if s.times.get(name) and g.times.get(name):
-                a, b = statistics.median(s.times[name]), statistics.median(g.times[name])
+                a, b = median(s.times[name]), median(g.times[name])
                 cells.append(f"{b / a:.1f}× ({milliseconds(a)} → {milliseconds(b)})")
             else:
                 cells.append("")
@@ -522,23 +545,29 @@ def ratio_table(small: list[Phase], large: list[Phase]) -> list[str]:
     return lines + [""]
 
 
-def targets(results: dict) -> list[str]:
-    """The issue's targets, each page marked met or not met."""
+def busiest_thinking(phases: list[Phase]) -> Phase | None:
+    """The phase the targets are about: the most users, with think time."""
+    thinking = [phase for phase in phases if phase.think[1] > 0]
+    return max(thinking, key=lambda phase: phase.users) if thinking else None
+
+
+def targets(zones: dict[str, Zone]) -> list[str]:
+    """The issue's targets, each marked met or not yet met, with the pages that miss it."""
 
     def mark(ok: bool) -> str:
         return "met" if ok else "**not yet met**"
 
     lines = ["Targets:", ""]
-    for size, (_enterprises, phases) in results.items():
-        thinking = [phase for phase in phases if phase.think[1] > 0]
-        if not thinking:
+    for size, zone in zones.items():
+        busiest = busiest_thinking(zone.phases)
+        if busiest is None:
             continue
-        busiest = max(thinking, key=lambda phase: phase.users)
-        slow = {
-            name: nearest_rank(times, 0.95)
-            for name, times in busiest.times.items()
-            if nearest_rank(times, 0.95) > TARGET_P95_MS
+        p95 = {
+            name: nearest_rank(busiest.times[name], 0.95)
+            for name in PAGE_NAMES
+            if busiest.times.get(name)
         }
+        slow = {name: value for name, value in p95.items() if value > TARGET_P95_MS}
         listed = ", ".join(f"{name} {milliseconds(value)} ms" for name, value in slow.items())
         lines.append(
             f"- p95 ≤ {TARGET_P95_MS} ms on every page, {size} zone, {busiest.label}: "
@@ -547,70 +576,77 @@ def targets(results: dict) -> list[str]:
         )
     errors = sum(
         sum(counter.values())
-        for _enterprises, phases in results.values()
-        for phase in phases
+        for zone in zones.values()
+        for phase in zone.phases
         for counter in phase.errors.values()
     )
     lines.append(f"- 0 errors over all phases: {mark(not errors)} ({errors} errors)")
-    if {"small", "large"} <= results.keys():
-        small = [p for p in results["small"][1] if p.think[1] > 0]
-        large = [p for p in results["large"][1] if p.think[1] > 0]
-        if small and large:
-            s = max(small, key=lambda phase: phase.users)
-            g = next((p for p in large if (p.users, p.think) == (s.users, s.think)), None)
-            if g is not None:
-                over = {
-                    name: statistics.median(g.times[name]) / statistics.median(s.times[name])
-                    for name in PAGE_NAMES
-                    if s.times.get(name) and g.times.get(name)
-                }
-                high = {name: value for name, value in over.items() if value > TARGET_RATIO}
-                listed = ", ".join(f"{name} {value:.1f}×" for name, value in high.items())
-                lines.append(
-                    f"- each page's median at the large zone ≤ {TARGET_RATIO}× the small "
-                    f"zone's, {s.label}: "
-                    + mark(not high)
-                    + (f" (above: {listed})" if high else "")
-                )
+    if {"small", "large"} <= zones.keys():
+        busiest = busiest_thinking(zones["small"].phases)
+        pair = next(
+            ((s, g) for s, g in same_phases(zones["small"], zones["large"]) if s is busiest), None
+        )
+        if pair is not None:
+            s, g = pair
+            over = {
+                name: median(g.times[name]) / median(s.times[name])
+                for name in PAGE_NAMES
+                if s.times.get(name) and g.times.get(name)
+            }
+            high = {name: value for name, value in over.items() if value > TARGET_RATIO}
+            listed = ", ".join(f"{name} {value:.1f}×" for name, value in high.items())
+            lines.append(
+                f"- each page's median at the large zone ≤ {TARGET_RATIO}× the small zone's, "
+                f"{s.label}: " + mark(not high) + (f" (above: {listed})" if high else "")
+            )
     return lines + [""]
 
 
-def report(results: dict, args, workers_passed: bool) -> str:
-    lines = [
-        f"`python bench/load_bench.py {' '.join(sys.argv[1:])}`, "
-        f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, `beacon serve`"
-        + (f" with --workers {args.workers}" if workers_passed else " (no --workers option)"),
-        "",
-        *summary_table(results),
-    ]
-    for size, (enterprises, phases) in results.items():
-        for phase in phases:
-            lines += phase_table(size, enterprises, phase)
-    if {"small", "large"} <= results.keys():
-        lines += ratio_table(results["small"][1], results["large"][1])
-    return "\n".join(lines + targets(results))
+def report(zones: dict[str, Zone]) -> str:
+    lines = [f"`python bench/load_bench.py {' '.join(sys.argv[1:])}`", ""]
+    for size, zone in zones.items():
+        lines.append(f"- {size} zone: `{zone.served}`, {zone.measured}, {zone.cores} cores")
+    lines += ["", *summary_table(zones)]
+    for size, zone in zones.items():
+        for phase in zone.phases:
+            lines += phase_table(size, zone.enterprises, phase)
+    if {"small", "large"} <= zones.keys():
+        lines += ratio_table(zones["small"], zones["large"])
+    return "\n".join(lines + targets(zones))
 
 
-def as_json(results: dict) -> dict:
-    return {
-        size: {
-            "enterprises": enterprises,
-            "phases": [
-                {
-                    "users": phase.users,
-                    "think": phase.think,
-                    "seconds": phase.seconds,
-                    "load": phase.load,
-                    "peak_memory": phase.peak_memory,
-                    "server_cpu": phase.server_cpu,
-                    "times_ms": phase.times,
-                    "errors": {page: dict(c) for page, c in phase.errors.items()},
-                }
-                for phase in phases
-            ],
-        }
-        for size, (enterprises, phases) in results.items()
-    }
+def saved(paths: list[Path]) -> dict[str, Zone]:
+    """The zones measured in the runs written with ``--json``, a later file's winning."""
+    zones = {}
+    for path in paths:
+        for size, zone in json.loads(path.read_text()).items():
+            phases = [
+                Phase(
+                    **{
+                        **phase,
+                        "think": tuple(phase["think"]),
+                        "times": defaultdict(list, phase["times"]),
+                        "errors": defaultdict(
+                            Counter, {page: Counter(n) for page, n in phase["errors"].items()}
+                        ),
+                        "load": tuple(phase["load"]),
+                    }
+                )
+                for phase in zone["phases"]
+            ]
+            zones[size] = Zone(**{**zone, "phases": phases})
+    return zones
+
+
+def as_json(zones: dict[str, Zone]) -> str:
+    # not dataclasses.asdict, which cannot copy a defaultdict before Python 3.12
+    return json.dumps(
+        {
+            size: {**vars(zone), "phases": [vars(phase) for phase in zone.phases]}
+            for size, zone in zones.items()
+        },
+        ensure_ascii=False,
+    )
 
 
 def parse_think(text: str) -> tuple[float, float]:
@@ -640,10 +676,20 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120, help="seconds per request")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--json", type=Path, help="also write every timing here")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="measure nothing: print the report of runs saved with --json",
+    )
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare is not None:
         print(json.dumps(prepare(args.prepare, args.seed)))
+        return
+    if args.report:
+        print(report(saved(args.report)))
         return
     args.users = [int(count) for count in args.users.split(",") if count]
     sizes = [size for size in args.size.split(",") if size]
@@ -651,15 +697,20 @@ def main() -> None:
         parser.error("--size takes small, large or both")
     most = max([*args.users, args.ceiling_users])
     Path(args.home).mkdir(parents=True, exist_ok=True)
-    results = {}
+    zones = {}
     for size in sizes:
-        zone = build_and_prepare(size, args.database_url.format(size=size), args.home, most)
-        phases = asyncio.run(measure_zone(size, zone, args))
-        results[size] = (zone["enterprises"], phases)
-    workers_passed = "--workers" in serve_command(0, args.workers)
-    print(report(results, args, workers_passed))
-    if args.json:
-        args.json.write_text(json.dumps(as_json(results), ensure_ascii=False))
+        prepared = build_and_prepare(size, args.database_url.format(size=size), args.home, most)
+        served, phases = asyncio.run(measure_zone(size, prepared, args))
+        zones[size] = Zone(
+            enterprises=prepared["enterprises"],
+            served=served,
+            measured=time.strftime("%Y-%m-%d %H:%M %Z"),
+            cores=os.cpu_count() or 1,
+            phases=phases,
+        )
+        if args.json:
+            args.json.write_text(as_json(zones))
+    print(report(zones))
 
 
 if __name__ == "__main__":

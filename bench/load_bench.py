@@ -410,9 +410,17 @@ async def measure_zone(size: str, zone: dict, args) -> tuple[str, list[Phase]]:
     env = zone_environment(args.database_url.format(size=size), args.home)
     server = Server(env, args.workers, Path(args.home) / f"load-serve-{size}.log")
     print(f"{size} zone: beacon {' '.join(server.command[1:])}", file=sys.stderr)
-    timeout = httpx.Timeout(args.timeout)
+    # A connection per request, as nginx opens to the application by default: a kept-alive
+    # connection that the server closes while the client reuses it fails the request,
+    # where a browser would silently send it again.
+    limits = httpx.Limits(max_keepalive_connections=0)
     clients = [
-        httpx.AsyncClient(base_url=server.url, timeout=timeout, follow_redirects=False)
+        httpx.AsyncClient(
+            base_url=server.url,
+            timeout=httpx.Timeout(args.timeout),
+            limits=limits,
+            follow_redirects=False,
+        )
         for _ in users
     ]
     phases = []

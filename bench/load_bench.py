@@ -209,10 +209,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_command(port: int, workers: int) -> list[str]:
+def serve_command(port: int, workers: int, env: dict[str, str]) -> list[str]:
     command = [beacon_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
     offered = subprocess.run(
-        [beacon_command(), "serve", "--help"], capture_output=True, text=True, check=True
+        [beacon_command(), "serve", "--help"], env=env, capture_output=True, text=True, check=True
     ).stdout
     return command + (["--workers", str(workers)] if "--workers" in offered else [])
 
@@ -257,7 +257,7 @@ class Server:
 
     def __init__(self, env: dict[str, str], workers: int, log: Path):
         self.port = free_port()
-        self.command = serve_command(self.port, workers)
+        self.command = serve_command(self.port, workers, env)
         self.log = log
         with open(log, "wb") as out:
             self.process = subprocess.Popen(

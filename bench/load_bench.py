@@ -201,7 +201,7 @@ def build_and_prepare(size: str, database_url: str, home: str, users: int) -> di
         [sys.executable, __file__, "--prepare", str(users)],
         env=env,
         check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,  # its errors show on stderr
         text=True,
     )
     return json.loads(found.stdout)

@@ -1,10 +1,11 @@
 """Industrial chains (产业链): chain files and their versions, users' confirmations of which
 enterprises belong to a link, and target lists of candidate companies for the gaps."""
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beacon.analytics.chains import Chain as ParsedChain
@@ -32,7 +33,14 @@ class Chain(VersionedMixin, BilingualNameMixin, BeaconModel):
     @cached_property
     def parsed(self) -> ParsedChain | None:
         current = self.current
-        return None if current is None else parse_chain(current.text)
+        return None if current is None else parsed_text(current.text)
+
+
+@lru_cache(maxsize=64)
+def parsed_text(text: str) -> ParsedChain:
+    """A version's text parsed once per process: versions are never changed, and every
+    enterprise saved reads each chain's links."""
+    return parse_chain(text)
 
 
 class ChainVersion(RuleFileVersion):
@@ -98,6 +106,55 @@ class LinkMapping(BeaconModel):
 
     def get_absolute_url(self):
         return reverse("chains:link", args=[self.chain_id, self.link])
+
+
+class LinkMember(models.Model):
+    """Kept: an enterprise of the registry in a link of its chain's current version, and
+    why (its class, the keywords found in its business scope, a user's word), whatever the
+    enterprise's status. Derived from the enterprises, the chain's current version and the
+    users' corrections, rewritten in the transaction of every write that changes them
+    (``beacon.chains.membership``), so a chain map counts its links in SQL."""
+
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), related_name="members", on_delete=models.CASCADE
+    )
+    link = models.CharField(_("link"), max_length=60)
+    segment = models.CharField(_("segment"), max_length=20)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), related_name="+", on_delete=models.CASCADE
+    )
+    by_class = models.BooleanField(_("by industry class"))
+    keywords = models.JSONField(_("keywords found"), default=list)
+    override = models.BooleanField(_("added by a user"))
+
+    class Meta:
+        ordering = ["chain", "link", "enterprise"]
+        verbose_name = _("link member")
+        verbose_name_plural = _("link members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "link", "enterprise"], name="chains_linkmember_unique"
+            )
+        ]
+        # one enterprise's rows, rewritten when it is saved; and a segment's members
+        indexes = [
+            models.Index(fields=["enterprise", "chain"], name="chains_member_enterprise"),
+            models.Index(fields=["chain", "segment", "enterprise"], name="chains_member_segment"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} · {self.chain_id} {self.link}"
+
+    def why(self) -> str:
+        """How the enterprise came to be in the link: its class, keywords, or a user's word."""
+        reasons = []
+        if self.by_class:
+            reasons.append(gettext("industry class"))
+        if self.keywords:
+            reasons.append(gettext("keywords: %(words)s") % {"words": "、".join(self.keywords)})
+        if self.override:
+            reasons.append(gettext("added by a user"))
+        return "; ".join(reasons)
 
 
 class TargetList(BeaconModel):

@@ -2,7 +2,9 @@
 chain masters' missing suppliers, and target lists turned into leads.
 
 The mapping and the ranking are ``beacon.analytics.chains`` and ``targeting``, the
-functions the batch commands call, over frames built here from the registry.
+functions the batch commands call, over frames built here from the registry. Which
+enterprise is in which link is kept (``membership``); a chain map counts those rows in SQL,
+as the user may see them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from beacon.analytics import chains as engine
 from beacon.analytics import targeting
@@ -21,9 +24,10 @@ from beacon.core.permissions import restrict
 from beacon.promotion.choices import LeadSource, Stage
 from beacon.promotion.models import Lead, Team
 from beacon.promotion.services import open_leads
+from beacon.registry.choices import EnterpriseStatus
 from beacon.registry.models import AnnualFigure, Enterprise
 
-from .models import Chain, Target, TargetList
+from .models import Chain, LinkMember, Target, TargetList
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -86,9 +90,78 @@ def overrides(chain: Chain) -> pl.DataFrame:
     )
 
 
-def chain_coverage(chain: Chain, user=None) -> dict:
-    """The engine's coverage of ``chain`` over the registry as ``user`` sees it."""
-    return engine.coverage(chain.parsed, registry_local(user), overrides(chain))
+def members(chain: Chain, user) -> QuerySet[LinkMember]:
+    """The chain's link members among the active enterprises ``user`` may see."""
+    active = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE)
+    return chain.members.filter(enterprise__in=restrict(active, user))
+
+
+def latest_figures(user) -> dict:
+    """A member's output and tax in its latest year of figures ``user`` may see, as the
+    engine takes them (none when the user may see no figures)."""
+    figures = restrict(AnnualFigure.objects.all(), user)
+    if figures.query.is_empty():
+        return {}
+    latest = figures.filter(enterprise=OuterRef("enterprise")).order_by("-year")
+    return {
+        "output": Subquery(latest.values("industrial_output")[:1]),
+        "tax": Subquery(latest.values("tax")[:1]),
+    }
+
+
+def coverage(chain: Chain, user) -> dict:
+    """The engine's coverage of the chain's current version (``engine.coverage``, without
+    the membership) over the enterprises ``user`` may see, counted in SQL from the kept
+    members: two queries whatever the zone's size."""
+    parsed = chain.parsed
+    scoped = members(chain, user)
+    figures = latest_figures(user)
+    per_link = {
+        row["link"]: row
+        for row in scoped.order_by()
+        .values("link")
+        .annotate(
+            enterprises=Count("pk"),
+            chain_masters=Count("pk", filter=Q(enterprise__chain_master=True)),
+            **{name: Sum(value) for name, value in figures.items()},
+        )
+    }
+    by_segment = {}
+    if figures:
+        # an enterprise in several links of a segment counts once there: its first row
+        first = LinkMember.objects.filter(
+            chain=chain, segment=OuterRef("segment"), enterprise=OuterRef("enterprise")
+        ).order_by("pk")
+        by_segment = dict(
+            scoped.filter(pk=Subquery(first.values("pk")[:1]))
+            .order_by()
+            .values("segment")
+            .annotate(output=Sum(figures["output"]))
+            .values_list("segment", "output")
+        )
+    links = []
+    for link in parsed.links:
+        row = per_link.get(link.key, {})
+        n = row.get("enterprises", 0)
+        links.append(
+            {
+                "key": link.key,
+                "status": parsed.status(n),
+                "enterprises": n,
+                "chain_masters": row.get("chain_masters", 0),
+                "segment": link.segment,
+                "output": float(row.get("output") or 0),
+                "tax": float(row.get("tax") or 0),
+            }
+        )
+    present = sum(1 for row in links if row["status"] != "missing")
+    return {
+        "chain": parsed.key,
+        "links": links,
+        "gaps": [row["key"] for row in links if row["status"] != "strong"],
+        "coverage": round(present / len(links), 4),
+        "output_by_segment": {s: float(by_segment.get(s) or 0) for s in engine.SEGMENTS},
+    }
 
 
 def excluded_usccs() -> set[str]:

@@ -20,7 +20,7 @@ from beacon.analytics import targeting
 from beacon.analytics.conditions import RuleError
 from beacon.core import gate
 from beacon.core.changelog import bulk_create_logged
-from beacon.core.permissions import restrict
+from beacon.core.permissions import restrict, restrict_through
 from beacon.promotion.choices import LeadSource, Stage
 from beacon.promotion.models import Lead, Team
 from beacon.promotion.services import open_leads
@@ -92,8 +92,8 @@ def overrides(chain: Chain) -> pl.DataFrame:
 
 def members(chain: Chain, user) -> QuerySet[LinkMember]:
     """The chain's link members among the active enterprises ``user`` may see."""
-    active = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE)
-    return chain.members.filter(enterprise__in=restrict(active, user))
+    active = chain.members.filter(enterprise__status=EnterpriseStatus.ACTIVE)
+    return restrict_through(active, "enterprise", user)
 
 
 def latest_figures(user) -> dict:

@@ -120,6 +120,32 @@ def restrict(queryset: models.QuerySet, user, action: str = "view") -> models.Qu
     return queryset.filter(q) if q else queryset
 
 
+def restrict_through(
+    queryset: models.QuerySet, path: str, user, action: str = "view"
+) -> models.QuerySet:
+    """The rows of ``queryset`` whose ``path`` (a foreign key) leads to a row ``user`` may
+    ``action``: the related model's scope, applied along the join the query already makes
+    rather than as a subquery of the whole related table."""
+    related = queryset.model._meta.get_field(path).related_model
+    q = scope_q(user, related, action)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(_along(q, path)) if q else queryset
+
+
+def _along(q: Q, path: str) -> Q:
+    """``q``, a filter of a related model, as a filter of the rows pointing at it."""
+    along = Q(
+        *(
+            _along(child, path) if isinstance(child, Q) else (f"{path}__{child[0]}", child[1])
+            for child in q.children
+        ),
+        _connector=q.connector,
+        _negated=q.negated,
+    )
+    return along
+
+
 def _path_value(instance, path: str):
     """Follow ``path`` (``park``, ``enterprise__park``, ``pk``) on an unsaved instance."""
     obj = instance

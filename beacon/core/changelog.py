@@ -44,6 +44,8 @@ NOT_RECORDED = {
     "otp_static.statictoken": "a one-time recovery code, a secret; its device is recorded",
     "core.ratecounter": "the API rate limits' request counters, a tally of no record",
     "chains.linkmember": "derived from enterprises, chain versions and users' words, recorded",
+    "chains.linktotal": "the sum of chains.linkmember rows, derived",
+    "chains.segmenttotal": "the sum of chains.linkmember rows, derived",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {

@@ -120,6 +120,23 @@ def restrict(queryset: models.QuerySet, user, action: str = "view") -> models.Qu
     return queryset.filter(q) if q else queryset
 
 
+def parks_in_scope(user, model, action: str = "view") -> set[int] | None | bool:
+    """The parks all of whose rows of ``model`` ``user`` may ``action`` and no others: None
+    for every park, a set of park ids (empty: none), or False when the scope is not whole
+    parks (single enterprises, a rule narrowed by ``where``). For what is kept per park."""
+    rules = _rules(user, model, action)
+    paths = getattr(model, "scope_paths", {})
+    # a kind the model has no path for grants nothing (see scope_q)
+    kinds = {r["scope"] for r in rules if r["scope"] == ScopeKind.ZONE or r["scope"] in paths}
+    if any(rule.get("where") for rule in rules):
+        return False
+    if ScopeKind.ZONE in kinds:
+        return None
+    if kinds - {ScopeKind.PARK}:
+        return False
+    return set(user.scope_ids(ScopeKind.PARK)) if kinds else set()
+
+
 def restrict_through(
     queryset: models.QuerySet, path: str, user, action: str = "view"
 ) -> models.QuerySet:

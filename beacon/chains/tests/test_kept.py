@@ -3,6 +3,7 @@ engine's coverage recomputed from the whole registry, in each role's scope, and 
 rows are those a rebuild from scratch makes; the map costs the same queries at any zone
 size."""
 
+import importlib
 import random
 
 import pytest
@@ -12,10 +13,12 @@ from django.urls import reverse
 
 from beacon.analytics import chains as engine
 from beacon.chains import membership, services
-from beacon.chains.models import Chain, LinkMapping, LinkMember
+from beacon.chains.models import Chain, LinkMapping, LinkMember, LinkTotal, SegmentTotal
 from beacon.core import gate
 from beacon.core.changelog import bulk_create_logged
+from beacon.core.models import Role, ScopeGrant, User
 from beacon.core.resources import get_resource
+from beacon.core.roles import rule
 from beacon.core.tabular import read_sheet
 from beacon.core.versions import save_version
 from beacon.registry.models import AnnualFigure, Enterprise, IndustryClass
@@ -23,8 +26,9 @@ from beacon.registry.tests.factories import EnterpriseFactory, make_uscc
 
 from .conftest import CHAIN
 
-# the roles that see chain maps, each in its own scope
-ROLES = ("zone_admin", "park_officer", "promoter", "leader")
+# the roles that see chain maps, each in its own scope: parks whole, with or without their
+# figures, and (made here) single enterprises and a rule narrowed by "where"
+ROLES = ("zone_admin", "park_officer", "promoter", "leader", "one_enterprise", "high_tech")
 SCOPES = [
     "锂离子电池、动力电池系统的研发、生产和销售",
     "电芯制造",
@@ -35,15 +39,16 @@ SCOPES = [
 CLASSES = ("3841", "3612", "2720")
 
 
-def kept_rows() -> set[tuple]:
-    return {
-        (chain, link, segment, enterprise, by_class, tuple(keywords), override)
-        for chain, link, segment, enterprise, by_class, keywords, override in (
-            LinkMember.objects.values_list(
-                "chain", "link", "segment", "enterprise", "by_class", "keywords", "override"
-            )
-        )
-    }
+def kept_rows() -> dict[str, set[tuple]]:
+    """Every kept row, without its id."""
+    out = {}
+    for model in (LinkMember, LinkTotal, SegmentTotal):
+        fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+        out[model.__name__] = {
+            tuple(tuple(v) if isinstance(v, list) else v for v in row)
+            for row in model.objects.values_list(*fields)
+        }
+    return out
 
 
 def cents(value):
@@ -72,6 +77,33 @@ def assert_kept(users):
         for role in ROLES:
             expected = reference(chain, users[role])
             assert cents(services.coverage(chain, users[role])) == cents(expected), role
+
+
+@pytest.fixture
+def users(users, zone):
+    """The shipped roles, and two a zone might add: a chain reader who sees one enterprise,
+    and one who sees the high-tech enterprises and P2's figures."""
+    chains = rule(["chains.chain", "chains.chainversion"], ["view"], "zone")
+    made = {
+        "one_enterprise": [
+            chains,
+            rule(["registry.enterprise", "registry.annualfigure"], ["view"], "enterprise"),
+        ],
+        "high_tech": [
+            chains,
+            {**rule(["registry.enterprise"], ["view"], "zone"), "where": {"high_tech": True}},
+            rule(["registry.annualfigure"], ["view"], "park"),
+        ],
+    }
+    out = dict(users)
+    for code, rules in made.items():
+        role = Role.objects.create(code=code, name=code, name_en=code, rules=rules)
+        out[code] = User.objects.create_user(username=code, password="-", role=role)
+    ScopeGrant.objects.create(
+        user=out["one_enterprise"], kind="enterprise", object_id=zone["p1_enterprise"].pk
+    )
+    ScopeGrant.objects.create(user=out["high_tech"], kind="park", object_id=zone["p2"].pk)
+    return out
 
 
 @pytest.fixture
@@ -218,6 +250,7 @@ def test_random_writes_keep_the_map(zone, users, chains, client_for, seed):
     def move():
         e = some_enterprise()
         e.park, e.status = rng.choice(parks), rng.choice(["active", "active", "closed"])
+        e.high_tech, e.chain_master = rng.random() < 0.5, rng.random() < 0.3
         gate.save(admin, e)
 
     def delete():
@@ -301,3 +334,16 @@ def test_the_map_reads_the_same_queries_at_any_size(zone, users, chain, client_f
     grow(200)
     assert LinkMember.objects.filter(chain=chain, link="cells").count() == 200
     assert counts() == small
+
+
+def test_migrating_keeps_the_members_of_an_existing_database(zone, users, chains):
+    """``beacon migrate`` fills the kept rows of a database that had none."""
+    from django.apps import apps
+
+    migration = importlib.import_module("beacon.chains.migrations.0005_keep_link_members")
+    kept = kept_rows()
+    for model in (LinkMember, LinkTotal, SegmentTotal):
+        model.objects.all().delete()
+    migration.keep_members(apps, None)
+    assert kept_rows() == kept
+    assert kept["LinkTotal"]

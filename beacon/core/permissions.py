@@ -10,6 +10,7 @@ forgotten in one of them.
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+from typing import cast
 
 from django.db import models
 from django.db.models import Q
@@ -152,15 +153,14 @@ def restrict_through(
 
 def _along(q: Q, path: str) -> Q:
     """``q``, a filter of a related model, as a filter of the rows pointing at it."""
-    along = Q(
-        *(
-            _along(child, path) if isinstance(child, Q) else (f"{path}__{child[0]}", child[1])
-            for child in q.children
-        ),
-        _connector=q.connector,
-        _negated=q.negated,
-    )
-    return along
+    children: list = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_along(child, path))
+        else:
+            lookup, value = cast(tuple, child)
+            children.append((f"{path}__{lookup}", value))
+    return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
 def _path_value(instance, path: str):

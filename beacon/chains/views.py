@@ -137,11 +137,15 @@ class LinkView(generic.ObjectPermissionMixin, View):
         chain, link = self.link(pk, key)
         user = request.user
         row = next(r for r in services.coverage(chain, user)["links"] if r["key"] == key)
+        # in the order they were filed, which the kept rows' index reads a page at a time
         members = Paginator(
-            services.members(chain, user)
-            .filter(link=key)
-            .select_related("enterprise")
-            .order_by("enterprise__uscc"),
+            Counted(
+                services.members(chain, user)
+                .filter(link=key)
+                .select_related("enterprise")
+                .order_by("enterprise_id"),
+                row["enterprises"],
+            ),
             MEMBERS_PER_PAGE,
         ).get_page(request.GET.get("page"))
         targets = (
@@ -194,6 +198,22 @@ class LinkView(generic.ObjectPermissionMixin, View):
                 for error in errors:
                     messages.error(request, error)
         return redirect("chains:link", pk=chain.pk, key=key)
+
+
+class Counted:
+    """Rows whose number is known already (a kept total): paging them counts nothing."""
+
+    def __init__(self, rows, count: int):
+        self.rows, self.number = rows, count
+
+    def count(self) -> int:
+        return self.number
+
+    def __len__(self) -> int:
+        return self.number
+
+    def __getitem__(self, index):
+        return self.rows[index]
 
 
 def target_progress(targets) -> dict:

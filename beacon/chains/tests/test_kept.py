@@ -334,6 +334,12 @@ def test_the_map_reads_the_same_queries_at_any_size(zone, users, chain, client_f
     grow(200)
     assert LinkMember.objects.filter(chain=chain, link="cells").count() == 200
     assert counts() == small
+    # a link's enterprises a page at a time, in the order they were filed
+    url = reverse("chains:link", args=[chain.pk, "cells"])
+    page = client_for("park_officer").get(url, {"page": 2}).context["members"]
+    in_p1 = Enterprise.objects.filter(park=zone["p1"]).order_by("pk")
+    assert [m.enterprise for m in page] == list(in_p1[50:100])
+    assert (page.paginator.count, page.paginator.num_pages) == (100, 2)
 
 
 def test_migrating_keeps_the_members_of_an_existing_database(zone, users, chains):

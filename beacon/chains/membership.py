@@ -283,7 +283,24 @@ def keep_enterprises(
 ):
     t = tables()
     with transaction.atomic():
+        _hold()
         keep(t, current_texts(t, chain_ids), enterprise_ids, gone)
+
+
+def rebuild_all() -> None:
+    """Every chain's rows from scratch (``beacon chains rebuild``), no write interleaving."""
+    with transaction.atomic():
+        _hold()
+        rebuild(tables())
+
+
+def _hold() -> None:
+    """The totals are read, moved and written back: two writes must not interleave. Every
+    write Beacon logs holds the change log's writer lock to its end; so does this one."""
+    from beacon.core import chain
+    from beacon.core.models import ChangeLogEntry
+
+    chain.hold(ChangeLogEntry)
 
 
 def enterprise_saved(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -359,12 +376,16 @@ def mapping_deleted(sender, instance, origin=None, **kwargs):
 
 def version_saved(sender, instance, created=False, raw=False, **kwargs):
     if created and not raw:
-        rebuild(tables(), [instance.chain_id])
+        with transaction.atomic():
+            _hold()
+            rebuild(tables(), [instance.chain_id])
 
 
 def version_deleted(sender, instance, origin=None, **kwargs):
     if _deleted_itself(sender, origin):
-        rebuild(tables(), [instance.chain_id])
+        with transaction.atomic():
+            _hold()
+            rebuild(tables(), [instance.chain_id])
 
 
 def connect() -> None:

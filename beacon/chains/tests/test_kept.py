@@ -7,6 +7,7 @@ import importlib
 import random
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -353,3 +354,12 @@ def test_migrating_keeps_the_members_of_an_existing_database(zone, users, chains
     migration.keep_members(apps, None)
     assert kept_rows() == kept
     assert kept["LinkTotal"]
+
+
+def test_the_rebuild_command_repairs_rows_edited_outside_beacon(zone, users, chains, capsys):
+    kept = kept_rows()
+    LinkTotal.objects.update(enterprises=99)
+    LinkMember.objects.filter(link="cells").delete()
+    call_command("chains", "rebuild")
+    assert kept_rows() == kept
+    assert capsys.readouterr().out == f"{len(kept['LinkMember'])} link members kept\n"

@@ -63,7 +63,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(made)} chains added: {', '.join(c.key for c in made) or '-'}")
             return
         if action == "rebuild":
-            membership.rebuild(membership.tables())
+            membership.rebuild_all()
             self.stdout.write(f"{LinkMember.objects.count()} link members kept")
             return
         user = acting_user(options["user"])

@@ -40,14 +40,12 @@ def check_chain_text(text: str):
     return engine.parse_chain(text, known_classes())
 
 
-def registry_local(user=None, uscc: str | None = None) -> pl.DataFrame:
+def registry_local(user=None) -> pl.DataFrame:
     """The registry's active enterprises ``user`` may see (all for the command line, user
-    None; one with ``uscc``) in the batch file's columns, with their latest output and tax."""
+    None) in the batch file's columns, with their latest output and tax: what a target list
+    ranks against, and what the kept chain totals equal (the tests recompute them so)."""
     enterprises = Enterprise.objects.filter(status="active")
     figures = AnnualFigure.objects.all()
-    if uscc is not None:
-        enterprises = enterprises.filter(uscc=uscc)
-        figures = figures.filter(enterprise__uscc=uscc)
     if user is not None:
         enterprises, figures = restrict(enterprises, user), restrict(figures, user)
     rows = list(

@@ -12,7 +12,10 @@ class ChainsConfig(AppConfig):
         from beacon.core.views.generic import register_panel
         from beacon.registry.models import Enterprise
 
+        from . import membership
         from .views import chain_master_panel
+
+        membership.connect()
 
         register_panel(Enterprise, chain_master_panel)
         register_group(

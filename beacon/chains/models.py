@@ -1,10 +1,11 @@
 """Industrial chains (产业链): chain files and their versions, users' confirmations of which
 enterprises belong to a link, and target lists of candidate companies for the gaps."""
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beacon.analytics.chains import Chain as ParsedChain
@@ -32,7 +33,14 @@ class Chain(VersionedMixin, BilingualNameMixin, BeaconModel):
     @cached_property
     def parsed(self) -> ParsedChain | None:
         current = self.current
-        return None if current is None else parse_chain(current.text)
+        return None if current is None else parsed_text(current.text)
+
+
+@lru_cache(maxsize=64)
+def parsed_text(text: str) -> ParsedChain:
+    """A version's text parsed once per process: versions are never changed, and every
+    enterprise saved reads each chain's links."""
+    return parse_chain(text)
 
 
 class ChainVersion(RuleFileVersion):
@@ -98,6 +106,123 @@ class LinkMapping(BeaconModel):
 
     def get_absolute_url(self):
         return reverse("chains:link", args=[self.chain_id, self.link])
+
+
+def money_total(verbose_name):
+    return models.DecimalField(verbose_name, max_digits=24, decimal_places=2, default=0)
+
+
+class LinkMember(models.Model):
+    """Kept: an enterprise of the registry in a link of its chain's current version, why
+    (its class, the keywords found in its business scope, a user's word), and what it
+    brings to the link (whether active, its park, chain-master flag, latest output and
+    tax), whatever its status. Rewritten in the transaction of every write that changes
+    them (``beacon.chains.membership``), never edited."""
+
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), related_name="members", on_delete=models.CASCADE
+    )
+    link = models.CharField(_("link"), max_length=60)
+    segment = models.CharField(_("segment"), max_length=20)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), related_name="+", on_delete=models.CASCADE
+    )
+    by_class = models.BooleanField(_("by industry class"))
+    keywords = models.JSONField(_("keywords found"), default=list)
+    override = models.BooleanField(_("added by a user"))
+    park = models.ForeignKey(
+        "registry.Park", verbose_name=_("park"), related_name="+", on_delete=models.CASCADE
+    )
+    active = models.BooleanField(_("active"))
+    chain_master = models.BooleanField(_("chain master"))
+    output = models.DecimalField(
+        _("latest industrial output (yuan)"), max_digits=18, decimal_places=2, null=True
+    )
+    tax = models.DecimalField(_("latest taxes (yuan)"), max_digits=18, decimal_places=2, null=True)
+
+    class Meta:
+        ordering = ["chain", "link", "enterprise"]
+        verbose_name = _("link member")
+        verbose_name_plural = _("link members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "link", "enterprise"], name="chains_linkmember_unique"
+            )
+        ]
+        # one enterprise's rows, rewritten when it or its figures are saved
+        indexes = [models.Index(fields=["enterprise", "chain"], name="chains_member_enterprise")]
+
+    def __str__(self):
+        return f"{self.enterprise_id} · {self.chain_id} {self.link}"
+
+    def why(self) -> str:
+        """How the enterprise came to be in the link: its class, keywords, or a user's word."""
+        reasons = []
+        if self.by_class:
+            reasons.append(gettext("industry class"))
+        if self.keywords:
+            reasons.append(gettext("keywords: %(words)s") % {"words": "、".join(self.keywords)})
+        if self.override:
+            reasons.append(gettext("added by a user"))
+        return "; ".join(reasons)
+
+
+class LinkTotal(models.Model):
+    """Kept: a link's active members in one park, counted, with their latest output and
+    tax summed; moved by each change of the members (``beacon.chains.membership``)."""
+
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), related_name="link_totals", on_delete=models.CASCADE
+    )
+    link = models.CharField(_("link"), max_length=60)
+    park = models.ForeignKey(
+        "registry.Park", verbose_name=_("park"), related_name="+", on_delete=models.CASCADE
+    )
+    enterprises = models.IntegerField(_("enterprises"), default=0)
+    chain_masters = models.IntegerField(_("chain masters"), default=0)
+    output = money_total(_("output (yuan)"))
+    tax = money_total(_("taxes (yuan)"))
+
+    class Meta:
+        ordering = ["chain", "link", "park"]
+        verbose_name = _("link total")
+        verbose_name_plural = _("link totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "link", "park"], name="chains_linktotal_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.chain_id} {self.link} · {self.park_id}"
+
+
+class SegmentTotal(models.Model):
+    """Kept: the latest output of a segment's active members in one park, each enterprise
+    once however many of the segment's links it is in."""
+
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), related_name="segment_totals", on_delete=models.CASCADE
+    )
+    segment = models.CharField(_("segment"), max_length=20)
+    park = models.ForeignKey(
+        "registry.Park", verbose_name=_("park"), related_name="+", on_delete=models.CASCADE
+    )
+    enterprises = models.IntegerField(_("enterprises"), default=0)
+    output = money_total(_("output (yuan)"))
+
+    class Meta:
+        ordering = ["chain", "segment", "park"]
+        verbose_name = _("segment total")
+        verbose_name_plural = _("segment totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "segment", "park"], name="chains_segmenttotal_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.chain_id} {self.segment} · {self.park_id}"
 
 
 class TargetList(BeaconModel):

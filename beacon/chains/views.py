@@ -4,6 +4,7 @@ chain masters' missing suppliers, and target lists for the gaps that become lead
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +12,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
-from beacon.analytics import chains as engine
 from beacon.analytics.conditions import RuleError
 from beacon.core import gate
 from beacon.core.permissions import can, restrict
@@ -38,6 +38,7 @@ SEGMENT_LABELS = {
 }
 SEGMENTS = ("upstream", "midstream", "downstream")
 SUPPLIERS_SHOWN = 20
+MEMBERS_PER_PAGE = 50
 
 
 def label(name: dict) -> str:
@@ -96,7 +97,7 @@ class ChainView(VersionedObjectView):
         user = self.request.user
         if chain.parsed is None:
             return {"rows": []}
-        coverage = services.chain_coverage(chain, user)
+        coverage = services.coverage(chain, user)
         rows = link_table(chain, coverage)
         target_lists = restrict(chain.target_lists.all(), user)
         return {
@@ -135,15 +136,18 @@ class LinkView(generic.ObjectPermissionMixin, View):
     def get(self, request, pk, key):
         chain, link = self.link(pk, key)
         user = request.user
-        coverage = services.chain_coverage(chain, user)
-        row = next(r for r in coverage["links"] if r["key"] == key)
-        members = [m for m in coverage["members"] if m["link"] == key]
-        enterprises = {
-            e.uscc: e
-            for e in restrict(Enterprise.objects.all(), user).filter(
-                uscc__in=[m["uscc"] for m in members]
-            )
-        }
+        row = next(r for r in services.coverage(chain, user)["links"] if r["key"] == key)
+        # in the order they were filed, which the kept rows' index reads a page at a time
+        members = Paginator(
+            Counted(
+                services.members(chain, user)
+                .filter(link=key)
+                .select_related("enterprise")
+                .order_by("enterprise_id"),
+                row["enterprises"],
+            ),
+            MEMBERS_PER_PAGE,
+        ).get_page(request.GET.get("page"))
         targets = (
             Target.objects.filter(target_list__chain=chain, link=key)
             .select_related("lead", "lead__enterprise", "target_list")
@@ -157,9 +161,7 @@ class LinkView(generic.ObjectPermissionMixin, View):
             "link": link,
             "link_name": label(link.name),
             "row": row,
-            "members": [
-                {**m, "enterprise": enterprises.get(m["uscc"]), "why": why(m)} for m in members
-            ],
+            "members": members,
             "mappings": restrict(chain.mappings.filter(link=key), user).select_related(
                 "enterprise"
             ),
@@ -198,16 +200,20 @@ class LinkView(generic.ObjectPermissionMixin, View):
         return redirect("chains:link", pk=chain.pk, key=key)
 
 
-def why(member: dict) -> str:
-    """How an enterprise came to be in a link: its class, keywords, or a user's word."""
-    reasons = []
-    if member["by_class"]:
-        reasons.append(_("industry class"))
-    if member["keywords"]:
-        reasons.append(_("keywords: %(words)s") % {"words": "、".join(member["keywords"])})
-    if member["override"]:
-        reasons.append(_("added by a user"))
-    return "; ".join(reasons)
+class Counted:
+    """Rows whose number is known already (a kept total): paging them counts nothing."""
+
+    def __init__(self, rows, count: int):
+        self.rows, self.number = rows, count
+
+    def count(self) -> int:
+        return self.number
+
+    def __len__(self) -> int:
+        return self.number
+
+    def __getitem__(self, index):
+        return self.rows[index]
 
 
 def target_progress(targets) -> dict:
@@ -226,31 +232,24 @@ def chain_master_panel(enterprise, user):
     """For a chain master: its local suppliers and the links its suppliers are missing."""
     if not enterprise.chain_master or not can(user, Chain, "view"):
         return None
-    local = None
     chains = []
     for chain in restrict(Chain.objects.all(), user):
         if chain.parsed is None:
             continue
-        # its own links first, from its row alone: most chains are not its own
-        mine = services.registry_local(user, uscc=enterprise.uscc)
-        own = set(
-            engine.membership(chain.parsed, engine.check_local(mine), services.overrides(chain))[
-                "link"
-            ]
-        )
+        scoped = services.members(chain, user)
+        own = set(scoped.filter(enterprise=enterprise).values_list("link", flat=True))
         if not own:
             continue
-        local = services.registry_local(user) if local is None else local
-        coverage = engine.coverage(chain.parsed, local, services.overrides(chain))
         links = {link.key: link for link in chain.parsed.links}
+        coverage = services.coverage(chain, user)
         status = {row["key"]: row["status"] for row in coverage["links"]}
         supplying = {link.key for link in chain.parsed.links if own & set(link.supplies)}
-        codes = {
-            m["uscc"]
-            for m in coverage["members"]
-            if m["link"] in supplying and m["uscc"] != enterprise.uscc
-        }
-        suppliers = restrict(Enterprise.objects.filter(uscc__in=codes), user).order_by("name")
+        suppliers = (
+            restrict(Enterprise.objects.all(), user)
+            .filter(pk__in=scoped.filter(link__in=supplying).values("enterprise"))
+            .exclude(pk=enterprise.pk)
+            .order_by("name")
+        )
         chains.append(
             {
                 "chain": chain,

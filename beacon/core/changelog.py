@@ -21,6 +21,7 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
@@ -50,6 +51,9 @@ NOT_RECORDED = {
     "jobs.job": "a background job's state and progress, the user's view of its queued task",
     "jobs.workerprocess": "a running worker's heartbeat",
     "django_tasks_database.dbtaskresult": "the queue of background tasks, which jobs show",
+    "chains.linkmember": "derived from enterprises, chain versions and users' words, recorded",
+    "chains.linktotal": "the sum of chains.linkmember rows, derived",
+    "chains.segmenttotal": "the sum of chains.linkmember rows, derived",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {
@@ -110,6 +114,11 @@ def field_values(obj: models.Model, fields: Iterable[str] | None = None) -> dict
         out[name] = None if value is None else smart_str(value)
     return out
 
+
+# Sent by the bulk helpers below in the transaction of the write, as ``post_save`` is for a
+# single save: ``sender`` the model, ``objs`` the rows written, ``fields`` the fields
+# changed (None for new rows). What is kept from the rows is kept fresh on it.
+bulk_written = Signal()
 
 NOBODY = {"actor": None, "remote_addr": None}
 _acting: ContextVar[dict | None] = ContextVar("beacon_changelog_actor", default=None)
@@ -184,6 +193,7 @@ def bulk_create_logged(model, objs: Sequence[models.Model], batch_size: int = 20
             ChangeLogEntry.objects.bulk_create(
                 _entries(model, ChangeLogEntry.Action.CREATE, rows), batch_size=batch_size
             )
+        bulk_written.send(model, objs=created, fields=None)
     return created
 
 
@@ -220,6 +230,8 @@ def bulk_update_logged(
         ChangeLogEntry.objects.bulk_create(
             _entries(model, ChangeLogEntry.Action.UPDATE, logged), batch_size=batch_size
         )
+        if written:
+            bulk_written.send(model, objs=written, fields=list(fields))
     return len(written)
 
 

@@ -10,6 +10,7 @@ forgotten in one of them.
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+from typing import cast
 
 from django.db import models
 from django.db.models import Q
@@ -118,6 +119,48 @@ def restrict(queryset: models.QuerySet, user, action: str = "view") -> models.Qu
     if q is None:
         return queryset.none()
     return queryset.filter(q) if q else queryset
+
+
+def parks_in_scope(user, model, action: str = "view") -> set[int] | None | bool:
+    """The parks all of whose rows of ``model`` ``user`` may ``action`` and no others: None
+    for every park, a set of park ids (empty: none), or False when the scope is not whole
+    parks (single enterprises, a rule narrowed by ``where``). For what is kept per park."""
+    rules = _rules(user, model, action)
+    paths = getattr(model, "scope_paths", {})
+    # a kind the model has no path for grants nothing (see scope_q)
+    kinds = {r["scope"] for r in rules if r["scope"] == ScopeKind.ZONE or r["scope"] in paths}
+    if any(rule.get("where") for rule in rules):
+        return False
+    if ScopeKind.ZONE in kinds:
+        return None
+    if kinds - {ScopeKind.PARK}:
+        return False
+    return set(user.scope_ids(ScopeKind.PARK)) if kinds else set()
+
+
+def restrict_through(
+    queryset: models.QuerySet, path: str, user, action: str = "view"
+) -> models.QuerySet:
+    """The rows of ``queryset`` whose ``path`` (a foreign key) leads to a row ``user`` may
+    ``action``: the related model's scope, applied along the join the query already makes
+    rather than as a subquery of the whole related table."""
+    related = queryset.model._meta.get_field(path).related_model
+    q = scope_q(user, related, action)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(_along(q, path)) if q else queryset
+
+
+def _along(q: Q, path: str) -> Q:
+    """``q``, a filter of a related model, as a filter of the rows pointing at it."""
+    children: list = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_along(child, path))
+        else:
+            lookup, value = cast(tuple, child)
+            children.append((f"{path}__{lookup}", value))
+    return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
 def _path_value(instance, path: str):

@@ -91,10 +91,10 @@ def test_a_correction_is_recorded_and_counts(zone, chain, client_for, users):
     mapping = LinkMapping.objects.get(link="cells")
     assert ChangeLogEntry.objects.get_for_object(mapping).get().actor == users["zone_admin"]
     link = client.get(url)
-    assert [m["uscc"] for m in link.context["members"]] == sorted(
+    assert [m.enterprise.uscc for m in link.context["members"]] == sorted(
         e.uscc for e in zone["p1_enterprises"][:1] + zone["p2_enterprises"]
     )
-    assert link.context["members"][0]["why"] == "industry class"
+    assert link.context["members"][0].why() == "industry class"
     # a park officer corrects their own park's enterprises only
     officer = client_for("park_officer")
     officer.post(url, {"enterprise": vehicle.uscc, "include": "no"})

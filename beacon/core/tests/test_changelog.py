@@ -197,6 +197,8 @@ UNRECORDED_BULK = {
     ("promotion/claims.py", "bulk_create"): "rival claims, kept from recorded leads",
     ("promotion/claims.py", "update"): "the tally of rival claim writes, not recorded",
     ("jobs/services.py", "update"): "a job's state and progress, jobs.job, not recorded",
+    ("chains/membership.py", "bulk_create"): "kept link members and totals, not recorded",
+    ("chains/membership.py", "bulk_update"): "kept link totals, not recorded",
 }
 
 

@@ -2,7 +2,13 @@
 
 import pytest
 
-from beacon.core.permissions import can, instance_in_scope, restrict
+from beacon.core.permissions import (
+    can,
+    instance_in_scope,
+    parks_in_scope,
+    restrict,
+    restrict_through,
+)
 from beacon.registry.models import AnnualFigure, Enterprise, Parcel, Park
 
 
@@ -105,3 +111,32 @@ def test_a_where_rule_narrows_its_scope_and_grants_no_write(zone, users):
     assert set(restrict(Enterprise.objects.all(), user)) == set(zone["p1_enterprises"])
     assert list(restrict(Enterprise.objects.all(), user, "change")) == [zone["p1_enterprise"]]
     assert not instance_in_scope(user, zone["p1_enterprise"], "change")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "parks", "figure_parks"),
+    [
+        ("zone_admin", None, None),
+        ("park_officer", {"p1"}, {"p1"}),
+        ("promoter", None, set()),  # enterprises zone-wide, no figures
+        ("enterprise_user", False, False),  # single enterprises
+    ],
+)
+def test_parks_in_scope_names_the_parks_seen_whole(zone, users, role, parks, figure_parks):
+    def ids(names):
+        return names if not isinstance(names, set) else {zone[n].pk for n in names}
+
+    assert parks_in_scope(users[role], Enterprise) == ids(parks)
+    assert parks_in_scope(users[role], AnnualFigure) == ids(figure_parks)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["zone_admin", "park_officer", "enterprise_user", "auditor"])
+def test_restrict_through_applies_the_related_scope_along_the_join(zone, users, role):
+    figures = AnnualFigure.objects.all()
+    through = restrict_through(figures, "enterprise", users[role])
+    seen = restrict(Enterprise.objects.all(), users[role])
+    assert set(through) == set(figures.filter(enterprise__in=seen))
+    if seen.exists():  # no subquery of the whole enterprise table
+        assert " IN (SELECT" not in str(through.query)

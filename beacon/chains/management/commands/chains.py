@@ -12,7 +12,8 @@ from beacon.core.commandline import acting_user
 from beacon.core.versions import save_version
 from beacon.promotion.models import Team
 
-from ...models import Chain
+from ... import membership
+from ...models import Chain, LinkMember
 from ...services import check_chain_text, load_templates, make_target_list, to_pipeline
 
 COLUMNS = ("link", "rank", "uscc", "name", "province", "city", "industry_code", "score", "reasons")
@@ -31,7 +32,9 @@ def write_targets(targets, path: Path) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Chains in the database: 'load' adds the shipped chain templates; 'target … "
+        "Chains in the database: 'load' adds the shipped chain templates; 'rebuild' "
+        "recomputes which enterprises are in which link (kept on every write; for a "
+        "database edited outside Beacon); 'target … "
         "--to-pipeline TEAM' ranks a candidate file for a stored chain's gaps over the "
         "registry and makes the targets leads of the team. (Without --to-pipeline, 'beacon "
         "chains gaps|target' work on files alone.)"
@@ -40,6 +43,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("load", help="add the chain templates shipped with Beacon")
+        sub.add_parser(
+            "rebuild", help="recompute every chain's link members from the whole registry"
+        )
         target = sub.add_parser("target", help="targets for a stored chain's gaps, as leads")
         target.add_argument("--chain", required=True, help="a stored chain's key, or its YAML file")
         target.add_argument("--candidates", type=Path, required=True)
@@ -55,6 +61,10 @@ class Command(BaseCommand):
         if action == "load":
             made = load_templates()
             self.stdout.write(f"{len(made)} chains added: {', '.join(c.key for c in made) or '-'}")
+            return
+        if action == "rebuild":
+            membership.rebuild_all()
+            self.stdout.write(f"{LinkMember.objects.count()} link members kept")
             return
         user = acting_user(options["user"])
         team = Team.objects.filter(code=options["to_pipeline"]).first()

@@ -21,6 +21,7 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.encoding import smart_str
 
@@ -42,6 +43,8 @@ NOT_RECORDED = {
     "axes.accessattemptexpiration": "the lockout counter's expiry",
     "otp_static.statictoken": "a one-time recovery code, a secret; its device is recorded",
     "core.ratecounter": "the API rate limits' request counters, a tally of no record",
+    "registry.enterprisetally": "the dashboard's totals, counted from recorded enterprises",
+    "registry.figuretally": "the dashboard's totals, summed from recorded annual figures",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {
@@ -162,6 +165,12 @@ def _entries(model, action: int, rows: Sequence[tuple[models.Model, dict]]) -> l
     ]
 
 
+# Sent inside the transaction of every bulk write, which sends no save signal per row, so
+# what is kept of the rows (the dashboard's totals) follows them: ``created`` the rows
+# added, ``changed`` the (before, after) pairs of the rows changed.
+bulk_written = Signal()
+
+
 def bulk_create_logged(model, objs: Sequence[models.Model], batch_size: int = 2000):
     """``bulk_create`` with one 'create' log entry per row (none for a frozen output, which
     its parent's entry records)."""
@@ -176,6 +185,7 @@ def bulk_create_logged(model, objs: Sequence[models.Model], batch_size: int = 20
             ChangeLogEntry.objects.bulk_create(
                 _entries(model, ChangeLogEntry.Action.CREATE, rows), batch_size=batch_size
             )
+        bulk_written.send(sender=model, created=created, changed=())
     return created
 
 
@@ -188,11 +198,12 @@ def bulk_update_logged(
     """``bulk_update`` of the ``(before, after)`` pairs that differ in ``fields``, logging
     the changes of the fields the model records; the number of rows written."""
     attnames = [model._meta.get_field(name).attname for name in fields]
-    written, logged = [], []
+    written, logged, changed = [], [], []
     for before, after in pairs:
         if all(getattr(before, a) == getattr(after, a) for a in attnames):
             continue
         written.append(after)
+        changed.append((before, after))
         old, new = field_values(before, fields), field_values(after, fields)
         changes = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
         if changes:
@@ -212,6 +223,7 @@ def bulk_update_logged(
         ChangeLogEntry.objects.bulk_create(
             _entries(model, ChangeLogEntry.Action.UPDATE, logged), batch_size=batch_size
         )
+        bulk_written.send(sender=model, created=(), changed=changed)
     return len(written)
 
 

@@ -96,10 +96,13 @@ def scope_q(user, model, action: str) -> Q | None:
     A rule may narrow its scope with ``"where"``, field lookups the rows must also match
     (an enterprise user sees its results in official evaluation runs only).
     """
-    rules = _rules(user, model, action)
+    return _rules_q(user, _rules(user, model, action), getattr(model, "scope_paths", {}))
+
+
+def _rules_q(user, rules: list[dict], paths: dict[str, str]) -> Q | None:
+    """The filter that keeps the rows ``rules`` grant, reached through ``paths``."""
     if any(rule["scope"] == ScopeKind.ZONE and not rule.get("where") for rule in rules):
         return Q()
-    paths = getattr(model, "scope_paths", {})
     q = None
     for rule in sorted(rules, key=lambda r: r["scope"]):
         kind = rule["scope"]
@@ -115,6 +118,26 @@ def scope_q(user, model, action: str) -> Q | None:
 
 def restrict(queryset: models.QuerySet, user, action: str = "view") -> models.QuerySet:
     q = scope_q(user, queryset.model, action)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(q) if q else queryset
+
+
+def restrict_kept(
+    queryset: models.QuerySet, user, source, action: str = "view"
+) -> models.QuerySet | None:
+    """The rows of ``queryset``, totals kept of ``source``'s rows per park (say), that add
+    up to what ``user`` may see of ``source``: all of them for a zone scope, their parks'
+    for a park scope. None when the user's scope is finer than the kept rows (an enterprise
+    user's one enterprise, a rule narrowed by "where"): the totals cannot answer, and the
+    caller reads ``source`` itself, which is then a small read.
+    """
+    rules = _rules(user, source, action)
+    paths = getattr(queryset.model, "scope_paths", {})
+    whole_zone = any(r["scope"] == ScopeKind.ZONE and not r.get("where") for r in rules)
+    if not whole_zone and any(r.get("where") or r["scope"] not in paths for r in rules):
+        return None
+    q = _rules_q(user, rules, paths)
     if q is None:
         return queryset.none()
     return queryset.filter(q) if q else queryset

@@ -10,7 +10,12 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
 
-        from . import resources  # noqa: F401  (resources register their import kinds)
+        from . import (
+            resources,  # noqa: F401  (resources register their import kinds)
+            tallies,
+        )
+
+        tallies.connect()
 
         register_group(
             MenuGroup(

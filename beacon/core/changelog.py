@@ -45,6 +45,7 @@ NOT_RECORDED = {
     "core.ratecounter": "the API rate limits' request counters, a tally of no record",
     "registry.enterprisetally": "the dashboard's totals, counted from recorded enterprises",
     "registry.figuretally": "the dashboard's totals, summed from recorded annual figures",
+    "evaluation.runchart": "a run's charts, drawn from its results, which are recorded",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {

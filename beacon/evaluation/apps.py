@@ -12,8 +12,13 @@ class EvaluationConfig(AppConfig):
         from beacon.core.views.generic import register_panel
         from beacon.registry.models import Enterprise
 
-        from . import resources  # noqa: F401  (resources register their import kinds)
+        from . import (
+            charts,
+            resources,  # noqa: F401  (resources register their import kinds)
+        )
         from .views import enterprise_panel
+
+        charts.connect()
 
         register_panel(Enterprise, enterprise_panel)
 

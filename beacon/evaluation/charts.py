@@ -66,7 +66,7 @@ def keep_charts(run: EvaluationRun) -> None:
     per_park = dict(results.values_list("park").annotate(n=Count("pk")).values_list("park", "n"))
     rated = list(
         results.filter(rated=True)
-        .order_by("rank", "enterprise__uscc")
+        .order_by("rank", "enterprise_id")
         .values_list("park", "score", "final_class", "figures")
     )
     scores: dict[int, list[float]] = {park: [] for park in per_park}
@@ -125,7 +125,7 @@ def _charts(piece: RunChart, bins: int) -> Charts:
 def _drawn(run: EvaluationRun, user, bins: int) -> Charts:
     results = restrict(run.results.all(), user)
     charts = Charts(bins, results.count())
-    rated = results.filter(rated=True).order_by("rank", "enterprise__uscc")
+    rated = results.filter(rated=True).order_by("rank", "enterprise_id")
     rows = list(rated.values_list("score", "final_class", "figures")[:SCATTER_POINTS])
     scores = list(rated.exclude(score=None).values_list("score", flat=True))
     charts.draw(scores, run.score_edges, [(grade, figures) for _s, grade, figures in rows])

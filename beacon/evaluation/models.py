@@ -166,7 +166,10 @@ class EvaluationResult(BeaconModel):
     )
 
     class Meta:
-        ordering = ["run", "rank", "enterprise__uscc"]
+        # The latest run first, by its id rather than its year and the enterprise's id rather
+        # than its code: ordering by either relation would join and sort every result, where
+        # evaluation_result_list gives a list's first page as it stands.
+        ordering = ["-run_id", "rank", "enterprise_id"]
         verbose_name = _("evaluation result")
         verbose_name_plural = _("evaluation results")
         constraints = [
@@ -176,7 +179,12 @@ class EvaluationResult(BeaconModel):
                 violation_error_message=_("This run already has a result for this enterprise."),
             )
         ]
-        indexes = [models.Index(fields=["run", "rated", "rank"], name="evaluation_result_rank")]
+        indexes = [
+            models.Index(fields=["run", "rated", "rank"], name="evaluation_result_rank"),
+            models.Index(fields=["-run", "rank", "enterprise"], name="evaluation_result_list"),
+            # counts a park officer's results of a run (the list's pages) from the index alone
+            models.Index(fields=["run", "park"], name="evaluation_result_run_park"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} · {self.run}"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from beacon.core.permissions import can, instance_in_scope, restrict
-from beacon.registry.models import AnnualFigure, Enterprise, Parcel, Park
+from beacon.core.permissions import can, instance_in_scope, restrict, restrict_kept
+from beacon.registry.models import AnnualFigure, Enterprise, EnterpriseTally, Parcel, Park
 
 
 @pytest.mark.django_db
@@ -105,3 +105,15 @@ def test_a_where_rule_narrows_its_scope_and_grants_no_write(zone, users):
     assert set(restrict(Enterprise.objects.all(), user)) == set(zone["p1_enterprises"])
     assert list(restrict(Enterprise.objects.all(), user, "change")) == [zone["p1_enterprise"]]
     assert not instance_in_scope(user, zone["p1_enterprise"], "change")
+
+
+@pytest.mark.django_db
+def test_kept_totals_answer_a_zone_or_park_scope_and_decline_a_finer_one(zone, users):
+    tallies = EnterpriseTally.objects.all()
+    assert {t.park_id for t in tallies} == {zone["p1"].pk, zone["p2"].pk}
+    assert restrict_kept(tallies, users["zone_admin"], Enterprise).count() == tallies.count()
+    officer = restrict_kept(tallies, users["park_officer"], Enterprise)
+    assert {t.park_id for t in officer} == {zone["p1"].pk}
+    # the enterprise user's one enterprise is not a park's total
+    assert restrict_kept(tallies, users["enterprise_user"], Enterprise) is None
+    assert not restrict_kept(tallies, users["auditor"], Enterprise).exists()

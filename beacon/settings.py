@@ -61,7 +61,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "beacon.core",
+    "beacon.jobs",
     "beacon.registry",
     "beacon.evaluation",
     "beacon.promotion",
@@ -125,6 +128,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The cache is in the database (core.CacheEntry), so every worker process and every app
+# host against the same database sees the same entries; a per-process or per-host cache
+# would answer differently depending on which process serves a request.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "beacon_cache",
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -146,18 +159,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Session timeouts (MLPS level 3): idle expiry by the cookie age renewed on every request,
-# absolute expiry enforced by SessionTimeoutMiddleware.
+# Session timeouts (MLPS level 3): idle expiry by the session's (and cookie's) age, renewed
+# by SessionTimeoutMiddleware at most once per SESSION_RENEWAL_SECONDS rather than by a write
+# on every request, so a session ends up to that much before its idle time, never after;
+# absolute expiry enforced by the same middleware.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("BEACON_SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("BEACON_SESSION_ABSOLUTE_SECONDS", 12 * 3600))
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEWAL_SECONDS = min(60, SESSION_IDLE_TIMEOUT // 10)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead
 
 
 # HTTPS, on by default in production: TLS ends at a proxy in front of `beacon serve`
-# (waitress speaks plain HTTP), which must say so in a header Django trusts only when
+# (gunicorn speaks plain HTTP), which must say so in a header Django trusts only when
 # BEACON_PROXY_SSL_HEADER names it; otherwise every request looks insecure and is
 # redirected again. `BEACON_HTTPS=0` is for plain HTTP on one machine (`beacon demo`).
 # Anything but "0" keeps HTTPS on: a mistyped value does not turn it off.
@@ -301,6 +316,16 @@ DJANGO_TABLES2_TEMPLATE = "core/table.html"
 AUDITLOG_LOGENTRY_MODEL = "core.ChangeLogEntry"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# Background jobs (beacon.jobs): the queue is a table of Beacon's own database, read by
+# `beacon worker` (docs/architecture.md, "Background jobs"). A worker whose heartbeat is older
+# than BEACON_WORKER_TIMEOUT seconds is taken for dead and its running job is shown failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+BEACON_JOB_FILES = BEACON_HOME / "jobs"
+# A list export of more rows than this is written by a worker, and downloaded from its job.
+BEACON_EXPORT_INLINE_ROWS = int(os.environ.get("BEACON_EXPORT_INLINE_ROWS", 20_000))
+BEACON_WORKER_HEARTBEAT = int(os.environ.get("BEACON_WORKER_HEARTBEAT", 10))
+BEACON_WORKER_TIMEOUT = int(os.environ.get("BEACON_WORKER_TIMEOUT", 120))
 
 # Reminders are emailed only when a mail server is named (`beacon remind`).
 EMAIL_HOST = os.environ.get("BEACON_EMAIL_HOST", "")

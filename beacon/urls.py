@@ -20,6 +20,7 @@ urlpatterns = [
     path("promotion/", include("beacon.promotion.urls")),
     path("chains/", include("beacon.chains.urls")),
     path("supervision/", include("beacon.supervision.urls")),
+    path("jobs/", include("beacon.jobs.urls")),
     path("api/v1/", include("beacon.api_urls")),
     path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
     # the split view serves Swagger UI's start-up script as a file: no inline script

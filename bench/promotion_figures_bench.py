@@ -48,6 +48,7 @@ def main() -> None:
         build_demo_promotion(size=args.size)
         print(f"  {time.perf_counter() - start:.1f} s", file=sys.stderr)
     settings.BEACON_MFA_REQUIRED = False  # force_login gives no second factor
+    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
     rows = []
     for username in ("admin", "promoter"):
         client = Client(HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -43,6 +43,13 @@ NOT_RECORDED = {
     "axes.accessattemptexpiration": "the lockout counter's expiry",
     "otp_static.statictoken": "a one-time recovery code, a secret; its device is recorded",
     "core.ratecounter": "the API rate limits' request counters, a tally of no record",
+    "core.cacheentry": "the cache: values kept for speed, each made again from recorded rows",
+    "promotion.rivalclaim": "kept from the leads' names, codes and teams, which are recorded",
+    "promotion.rivalclaimwrites": "a tally of the writes of rival claims, of no record",
+    # what a job writes is recorded by its own writes, in its owner's name
+    "jobs.job": "a background job's state and progress, the user's view of its queued task",
+    "jobs.workerprocess": "a running worker's heartbeat",
+    "django_tasks_database.dbtaskresult": "the queue of background tasks, which jobs show",
     "registry.enterprisetally": "the dashboard's totals, counted from recorded enterprises",
     "registry.figuretally": "the dashboard's totals, summed from recorded annual figures",
     "evaluation.runchart": "a run's charts, drawn from its results, which are recorded",

@@ -11,6 +11,11 @@ class ScopeKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Own enterprise")
 
 
+# A rule's scope that reaches the rows a user owns (a job they started), through the model's
+# scope path to its owner; no grant names it, so it is not a ScopeKind a grant may hold.
+OWN = "own"
+
+
 class Action(models.TextChoices):
     VIEW = "view", _("View")
     ADD = "add", _("Add")

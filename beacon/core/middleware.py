@@ -11,19 +11,28 @@ from .account import EXPIRED
 
 
 class SessionTimeoutMiddleware:
-    """Ends a session 12 h after login however active it is (idle expiry is the cookie age)."""
+    """Ends a session SESSION_ABSOLUTE_TIMEOUT after login however active it is, and keeps
+    its idle expiry (the session's age, SESSION_IDLE_TIMEOUT) running from its last
+    request: a session is saved, and its expiry and cookie renewed, when a request changes
+    it or when SESSION_RENEWAL_SECONDS have passed since it was last renewed, so a request
+    that changes nothing writes nothing."""
 
     key = "beacon_login_at"
+    renewed_key = "beacon_renewed_at"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            started = request.session.setdefault(self.key, time.time())
-            if time.time() - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+            now = time.time()
+            session = request.session
+            started = session.setdefault(self.key, now)
+            if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
+            if now - session.get(self.renewed_key, 0) >= settings.SESSION_RENEWAL_SECONDS:
+                session[self.renewed_key] = now  # a change: the session is saved
         return self.get_response(request)
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import chain
-from .choices import BackupKind, ScopeKind
+from .choices import OWN, BackupKind, ScopeKind
 from .querysets import RestrictedQuerySet
 
 
@@ -134,7 +134,10 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def scope_ids(self, kind: str) -> frozenset[int]:
-        """Ids of the objects of ``kind`` (park, team, enterprise) granted to this user."""
+        """Ids of the objects of ``kind`` (park, team, enterprise) granted to this user; for
+        ``own``, the user's own id."""
+        if kind == OWN:
+            return frozenset({self.pk})
         cache = self.__dict__.setdefault("_scope_cache", {})
         if kind not in cache:
             cache[kind] = frozenset(
@@ -262,6 +265,23 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.hits}"
+
+
+class CacheEntry(models.Model):
+    """A row of Django's database cache (``CACHES`` in settings), the one cache every worker
+    process and every app host shares. Declared as a model, with the columns
+    ``createcachetable`` would give it, so that ``migrate`` makes the table and backups and
+    the runtime role's grants know it; only the cache reads and writes it."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "beacon_cache"
+
+    def __str__(self):
+        return self.cache_key
 
 
 class ChainedManager(models.Manager):

@@ -35,6 +35,11 @@ REGISTRY_PARK_SCOPED = [
 ]
 PUBLIC_REFERENCE = ["registry.zone", "registry.park", "registry.industryclass"]
 ACCOUNT_MODELS = ["core.user", "core.scopegrant", "core.role", "core.apitoken"]
+# Everyone sees the background jobs they started (an evaluation run, a large export).
+OWN_JOBS = rule(["jobs.job"], VIEW, "own")
+# The roles of the zone's business, whose jobs the zone administration follows; the three
+# administrators' jobs stay their own.
+BUSINESS_ROLES = ["zone_admin", "park_officer", "promoter", "leader", "enterprise_user"]
 
 DEFAULT_ROLES: list[RoleSpec] = [
     {
@@ -50,6 +55,11 @@ DEFAULT_ROLES: list[RoleSpec] = [
             rule(["promotion.*"], ALL, "zone"),
             rule(["chains.*"], ALL, "zone"),
             rule(["supervision.*"], ALL, "zone"),
+            OWN_JOBS,
+            {
+                **rule(["jobs.job"], VIEW, "zone"),
+                "where": {"owner__role__code__in": BUSINESS_ROLES},
+            },
             # to name a key project's responsible officer: the park officers, and only them
             {
                 **rule(["core.user"], VIEW, "zone"),
@@ -63,6 +73,7 @@ DEFAULT_ROLES: list[RoleSpec] = [
         "name_en": "Park officer",
         "description": "Keeps their own parks' enterprises, land and figures.",
         "rules": [
+            OWN_JOBS,
             rule(PUBLIC_REFERENCE, VIEW, "zone"),
             rule(["registry.park"], ["change"], "park"),
             rule(REGISTRY_PARK_SCOPED, ALL, "park"),
@@ -103,6 +114,7 @@ DEFAULT_ROLES: list[RoleSpec] = [
         "name_en": "Investment promoter",
         "description": "Works leads for a team; reads the registry but not enterprises' figures.",
         "rules": [
+            OWN_JOBS,
             rule(
                 [
                     *PUBLIC_REFERENCE,
@@ -132,6 +144,7 @@ DEFAULT_ROLES: list[RoleSpec] = [
         "name_en": "Leader",
         "description": "Reads the whole zone; changes nothing.",
         "rules": [
+            OWN_JOBS,
             rule(["registry.*"], VIEW, "zone"),
             rule(["evaluation.*"], VIEW, "zone"),
             rule(["promotion.*"], VIEW, "zone"),
@@ -145,6 +158,7 @@ DEFAULT_ROLES: list[RoleSpec] = [
         "name_en": "Enterprise user",
         "description": "Sees and updates its own enterprise's file.",
         "rules": [
+            OWN_JOBS,
             rule(PUBLIC_REFERENCE, VIEW, "zone"),
             rule(["registry.enterprise"], VIEW, "enterprise"),
             # Identity, park and certifications are the administration's to set.
@@ -169,6 +183,7 @@ DEFAULT_ROLES: list[RoleSpec] = [
         "description": "Reads the change log and the login log; changes nothing.",
         "privileged": True,
         "rules": [
+            OWN_JOBS,
             rule(
                 [
                     "core.changelogentry",
@@ -181,7 +196,7 @@ DEFAULT_ROLES: list[RoleSpec] = [
                 ],
                 VIEW,
                 "zone",
-            )
+            ),
         ],
     },
     {
@@ -192,7 +207,7 @@ DEFAULT_ROLES: list[RoleSpec] = [
         "no accounts, no business data.",
         "privileged": True,
         "staff": True,
-        "rules": [rule(PUBLIC_REFERENCE, ALL, "zone")],
+        "rules": [rule(PUBLIC_REFERENCE, ALL, "zone"), OWN_JOBS],
     },
     {
         "code": "security_admin",
@@ -203,6 +218,7 @@ DEFAULT_ROLES: list[RoleSpec] = [
         "privileged": True,
         "staff": True,
         "rules": [
+            OWN_JOBS,
             rule(ACCOUNT_MODELS, ALL, "zone"),
             # deleting a lockout counter unlocks the username or address
             rule(["axes.accessattempt"], ["view", "delete"], "zone"),

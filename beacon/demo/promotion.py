@@ -16,7 +16,7 @@ from beacon.core.changelog import acting_as, bulk_create_logged, bulk_link_logge
 from beacon.core.models import ScopeGrant, User
 from beacon.core.versions import save_version
 from beacon.promotion.choices import ORDER, ActivityKind, ClaimStatus, LeadSource, Stage
-from beacon.promotion.claims import normalise_name
+from beacon.promotion.claims import normalise_name, rebuild_rivals
 from beacon.promotion.models import (
     Activity,
     Lead,
@@ -128,6 +128,7 @@ def build_demo_promotion(size: str = "small", seed: int = SEED, today: dt.date |
         ]
         bulk_create_logged(StageChange, changes)
         _flag_duplicates(leads)
+        rebuild_rivals()
         entered = {lead.pk: history[0][1] for lead, history in zip(leads, histories, strict=True)}
         activities = _plan_activities(rnd, today, teams, leads, entered)
         bulk_create_logged(Activity, [a for a, _met in activities])

@@ -14,6 +14,7 @@ class EvaluationConfig(AppConfig):
 
         from . import (
             charts,
+            jobs,  # noqa: F401  (registers the kind of job a run started from a page is)
             resources,  # noqa: F401  (resources register their import kinds)
         )
         from .views import enterprise_panel

@@ -110,12 +110,10 @@ def _number(value):
     return value
 
 
-def run_evaluation(
-    scheme: Scheme, year: int, user, version: SchemeVersion | None = None, note: str = ""
-) -> EvaluationRun:
-    """Evaluate ``year`` by ``scheme`` (its current version unless one is given) and store the
-    run with one result per enterprise, in one transaction. RuleError when the scheme or the
-    figures cannot be used."""
+def check_run(scheme: Scheme, year: int, user, version: SchemeVersion | None = None):
+    """What a run of ``scheme`` over ``year`` needs, checked before anything is computed (a
+    request asks before it queues the run): the parsed version. RuleError says what is
+    missing."""
     version = version or scheme.current
     if version is None:
         raise RuleError(_("The scheme has no version to run."))
@@ -125,11 +123,34 @@ def run_evaluation(
             _("The scheme is for %(scheme_year)s; it cannot evaluate %(year)s.")
             % {"scheme_year": parsed.year, "year": year}
         )
+    figures = AnnualFigure.objects.filter(year=year)
+    if not (figures if user is None else restrict(figures, user)).exists():
+        raise RuleError(_("No enterprise has figures for %(year)s.") % {"year": year})
+    return version, parsed
+
+
+def run_evaluation(
+    scheme: Scheme,
+    year: int,
+    user,
+    version: SchemeVersion | None = None,
+    note: str = "",
+    progress=None,
+) -> EvaluationRun:
+    """Evaluate ``year`` by ``scheme`` (its current version unless one is given) and store the
+    run with one result per enterprise, in one transaction. RuleError when the scheme or the
+    figures cannot be used. ``progress(done, total, step)``, where given, hears of each of
+    the three steps (reading the figures, scoring, storing) before it starts."""
+    report = progress or (lambda done, total, step: None)
+    version, parsed = check_run(scheme, year, user, version)
+    report(0, 3, _("Reading the figures"))
     frame = registry_frame(year, user)
     if frame.height == 0:
         raise RuleError(_("No enterprise has figures for %(year)s.") % {"year": year})
+    report(1, 3, _("Scoring %(count)s enterprises") % {"count": frame.height})
     evaluation = evaluate(parsed, frame)
     parks = park_results(evaluation, frame)
+    report(2, 3, _("Storing the run"))
     run = EvaluationRun(
         scheme=scheme,
         version=version,

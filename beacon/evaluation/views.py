@@ -20,9 +20,10 @@ from beacon.registry.models import Park
 
 from . import filtersets, forms, tables
 from .charts import charts_for
+from .jobs import queue_run
 from .models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme
 from .scorecard import indicator_label, scorecard, scorecard_pdf
-from .services import mark_official, run_evaluation
+from .services import check_run, mark_official
 
 # -- schemes -------------------------------------------------------------------------------
 
@@ -98,7 +99,9 @@ def enterprise_panel(enterprise, user):
 
 
 class RunStartView(generic.ObjectPermissionMixin, View):
-    """Start a run from the UI: the same service ``beacon evaluate --year --scheme`` calls."""
+    """Start a run from the UI: what can be checked at once is, then the run is queued as a
+    background job (the service ``beacon evaluate --year --scheme`` calls) and the user
+    follows it on the job's page."""
 
     model = EvaluationRun
     template_name = "evaluation/run_start.html"
@@ -116,23 +119,16 @@ class RunStartView(generic.ObjectPermissionMixin, View):
         self.require("add")
         form = self.form(request.POST)
         if form.is_valid():
+            scheme, year = form.cleaned_data["scheme"], form.cleaned_data["year"]
             try:
-                run = run_evaluation(
-                    form.cleaned_data["scheme"],
-                    form.cleaned_data["year"],
-                    request.user,
-                    note=form.cleaned_data["note"],
-                )
+                check_run(scheme, year, request.user)
             except RuleError as e:
                 for line in str(e).splitlines():
                     form.add_error(None, line)
             else:
-                messages.success(
-                    request,
-                    _("Run %(run)s: %(rated)s of %(total)s enterprises rated.")
-                    % {"run": run.pk, "rated": run.rated, "total": run.enterprises},
-                )
-                return redirect(run.get_absolute_url())
+                job = queue_run(request.user, scheme, year, note=form.cleaned_data["note"])
+                messages.success(request, _("The run is queued; this page shows how it goes."))
+                return redirect(job.get_absolute_url())
         context = {**self.base_context(), "form": form}
         return render(request, self.template_name, context, status=400)
 

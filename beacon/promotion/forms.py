@@ -6,8 +6,8 @@ from beacon.core.forms import CodeChoiceField, CodeListField, StyledModelForm
 from beacon.core.versions import RuleFileFormMixin
 from beacon.registry.models import IndustryClass
 
-from .choices import ClaimStatus, Stage
-from .claims import flag_claims, rival_claims
+from .choices import Stage
+from .claims import check_rivals, flag_claims
 from .entry_rules import parse_entry_rule
 from .models import Activity, Lead, ParkEntryRule, PromotionTarget, Team
 from .services import open_lead
@@ -112,6 +112,8 @@ class LeadForm(StyledModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.claims = []
+        self.check = None
+        self.rivals_change = False
         if self.instance.pk:
             del self.fields["lead_date"]
         else:
@@ -128,12 +130,14 @@ class LeadForm(StyledModelForm):
         if self.errors:
             return cleaned
         watched = ("uscc", "company", "company_en", "team", "proposed_park")
-        if self.instance.pk is None or any(f in self.changed_data for f in watched):
+        self.rivals_change = any(f in self.changed_data for f in watched)
+        if self.instance.pk is None or self.rivals_change:
             probe = self.instance
             for name in watched:
                 if name in cleaned:
                     setattr(probe, name, cleaned[name])
-            self.claims = rival_claims(probe)
+            self.check = check_rivals(probe)
+            self.claims = self.check.claims
         if self.claims and not cleaned.get("confirm_duplicate"):
             for claim in self.claims:
                 self.add_error(
@@ -151,12 +155,12 @@ class LeadForm(StyledModelForm):
     def save(self, commit=True):
         if self.instance.pk is not None:
             lead = super().save(commit)
-            if commit and self.claims and lead.claim != ClaimStatus.DECIDED:
-                flag_claims([lead])
+            if commit and self.rivals_change:
+                flag_claims([lead], [self.check])
             return lead
         lead = super().save(commit=False)
         lead.stage_date = self.cleaned_data["lead_date"]
-        return open_lead(lead, self.user) if commit else lead
+        return open_lead(lead, self.user, self.check) if commit else lead
 
 
 class MoveForm(forms.Form):

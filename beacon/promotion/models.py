@@ -195,8 +195,20 @@ class Lead(BeaconModel):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         indexes = [
-            models.Index(fields=["team", "stage"], name="promotion_lead_team_stage"),
-            models.Index(fields=["proposed_park", "stage"], name="promotion_lead_park_stage"),
+            # the board: a stage's latest leads read in the index's order, and its count and
+            # planned investment read from the index alone (in the user's scope)
+            models.Index(
+                fields=["stage", "-stage_date", "-id", "planned_investment"],
+                name="promotion_lead_stage_latest",
+            ),
+            models.Index(
+                fields=["team", "stage", "-stage_date", "planned_investment"],
+                name="promotion_lead_team_stage",
+            ),
+            models.Index(
+                fields=["proposed_park", "stage", "-stage_date", "planned_investment"],
+                name="promotion_lead_park_stage",
+            ),
             models.Index(fields=["company"], name="promotion_lead_company"),
         ]
 
@@ -213,6 +225,52 @@ class Lead(BeaconModel):
     @property
     def stage_index(self) -> int | None:
         return ORDER.index(self.stage) if self.stage in ORDER else None
+
+
+class RivalClaim(models.Model):
+    """An open lead of another team or park that may be the same company as ``lead``
+    (``claims``): kept with every write that opens, renames or re-files a lead or moves it
+    in or out of ``dropped``, for both leads of the pair, so a lead's page reads its rivals
+    instead of comparing it with every open lead of the zone."""
+
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("lead"), related_name="rival_claims", on_delete=models.CASCADE
+    )
+    rival = models.ForeignKey(
+        Lead, verbose_name=_("rival lead"), related_name="+", on_delete=models.CASCADE
+    )
+    score = models.FloatField(_("how alike (0–100)"))
+    same_uscc = models.BooleanField(_("same USCC"), default=False)
+    name = models.CharField(_("the rival's name found alike"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("rival claim")
+        verbose_name_plural = _("rival claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "rival"],
+                name="promotion_rivalclaim_pair",
+                violation_error_message=_("This lead already has this rival."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.lead_id} ~ {self.rival_id}"
+
+
+class RivalClaimWrites(models.Model):
+    """How many writes have kept rival claims (one row): a form's or a request's check of a
+    lead's rivals, made before its save, is kept as it was found when no write came
+    between, instead of comparing the lead with every open lead a second time."""
+
+    count = models.PositiveBigIntegerField(_("writes"), default=0)
+
+    class Meta:
+        verbose_name = _("rival claim writes")
+        verbose_name_plural = _("rival claim writes")
+
+    def __str__(self):
+        return str(self.count)
 
 
 class StageChange(BeaconModel):
@@ -240,7 +298,11 @@ class StageChange(BeaconModel):
         ordering = ["lead", "date", "pk"]
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
-        indexes = [models.Index(fields=["stage", "date"], name="promotion_stage_date")]
+        indexes = [
+            models.Index(fields=["stage", "date"], name="promotion_stage_date"),
+            # the figures' first date of each stage per lead, read from the index alone
+            models.Index(fields=["lead", "stage", "date"], name="promotion_stage_lead_first"),
+        ]
 
     def __str__(self):
         return f"{self.lead} → {self.get_stage_display()} {self.date}"

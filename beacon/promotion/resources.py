@@ -9,6 +9,7 @@ from beacon.core.changelog import bulk_update_logged
 from beacon.core.resources import Column, Resource, register
 
 from .choices import ORDER, Stage
+from .claims import keep_rivals
 from .models import Activity, Lead, StageChange, Team
 from .services import open_leads
 
@@ -101,6 +102,18 @@ class LeadResource(Resource):
     def create(self, objs, user) -> None:
         open_leads(objs, user)
 
+    def write(self, plan, result, user) -> None:
+        super().write(plan, result, user)
+        # updated rows may have been renamed or re-filed: their rivals are found again
+        watched = ("uscc", "company", "company_en", "team_id", "proposed_park_id")
+        changed = [
+            lead
+            for _r, before, lead, _m in plan
+            if before is not None and any(getattr(before, f) != getattr(lead, f) for f in watched)
+        ]
+        if changed:
+            keep_rivals(changed)
+
 
 @register
 class StageHistoryResource(Resource):
@@ -143,3 +156,11 @@ class StageHistoryResource(Resource):
             after.dropped_reason = change.reason if change.stage == Stage.DROPPED else ""
             pairs.append((lead, after))
         bulk_update_logged(Lead, pairs, ["stage", "stage_date", "dropped_reason"])
+        # a lead dropped or reopened by the history gains or loses its rivals
+        keep_rivals(
+            [
+                after
+                for before, after in pairs
+                if (before.stage == Stage.DROPPED) != (after.stage == Stage.DROPPED)
+            ]
+        )

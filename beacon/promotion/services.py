@@ -19,7 +19,7 @@ from beacon.registry import services as registry
 from beacon.registry.models import Enterprise
 
 from .choices import ORDER, ClaimStatus, Stage
-from .claims import flag_claims
+from .claims import Check, flag_claims, keep_rivals
 from .models import Lead, StageChange
 
 
@@ -27,12 +27,13 @@ class StageError(ValueError):
     """A stage move that cannot be made; the message says why."""
 
 
-def open_lead(lead: Lead, user) -> Lead:
-    """Open one lead: see ``open_leads``."""
-    return open_leads([lead], user)[0]
+def open_lead(lead: Lead, user, check: Check | None = None) -> Lead:
+    """Open one lead: see ``open_leads``; ``check`` is its rivals found by its form or
+    request (``claims.check_rivals``)."""
+    return open_leads([lead], user, None if check is None else [check])[0]
 
 
-def open_leads(leads: Sequence[Lead], user) -> list[Lead]:
+def open_leads(leads: Sequence[Lead], user, checks: list[Check] | None = None) -> list[Lead]:
     """Open new leads as ``user``: each starts in stage ``lead`` on its ``stage_date`` (today
     if none), with that first stage in its history, and one that may be a company another
     team or park is working is flagged for the zone administration to decide.
@@ -52,7 +53,7 @@ def open_leads(leads: Sequence[Lead], user) -> list[Lead]:
                 for lead in opened
             ],
         )
-        flag_claims(opened)
+        flag_claims(opened, checks)
         return opened
 
     return gate.write(user, "add", work)
@@ -94,13 +95,29 @@ def move(lead: Lead, stage: str, date: dt.date, user, reason: str = "") -> Stage
             reason=reason,
             moved_by=user,
         )
+        reopened_or_dropped = Stage.DROPPED in (lead.stage, stage)
         lead.stage, lead.stage_date = stage, date
         lead.dropped_reason = reason if stage == Stage.DROPPED else ""
         lead.save()
+        if reopened_or_dropped:
+            keep_rivals([lead])
         return [lead, change]
 
     # the lead is changed and its history added to; each is judged by its own action
     return gate.write(user, lambda obj: "change" if obj is lead else "add", work)[1]
+
+
+def propose_park(lead: Lead, park, user) -> Lead:
+    """The zone administration proposes ``park`` for ``lead``; its rivals are found again,
+    as a lead of the same team for the same park is none."""
+
+    def work():
+        lead.proposed_park = park
+        lead.save()
+        keep_rivals([lead])
+        return lead
+
+    return gate.write(user, "change", work)
 
 
 def file_enterprise(lead: Lead) -> Enterprise:

@@ -1,7 +1,8 @@
 """The layers of docs/architecture.md, held against every import in the code.
 
-Analytics is pure; core stands on analytics only; a station stands on core, analytics and
-what earlier stations of the loop publish (their models, choices and services); the demo
+Analytics is pure; core stands on analytics only; jobs (background work) on core; a station
+stands on core, analytics, what jobs and the earlier stations of the loop publish (their
+models, choices and services); the demo
 may use everything and nothing uses the demo; the project's shell (settings, URLs, the
 command) wires the stations together. Tests may import what they test.
 """
@@ -22,7 +23,7 @@ WEB = ("django", "rest_framework", "drf_spectacular", "django_filters", "django_
 
 
 def layer(module: str) -> str:
-    """``analytics``, ``core``, ``demo``, ``shell``, ``tests`` or a station's name."""
+    """``analytics``, ``core``, ``jobs``, ``demo``, ``shell``, ``tests`` or a station's name."""
     parts = module.split(".")
     if "tests" in parts or parts[-1] in ("conftest", "testing"):
         return "tests"
@@ -42,11 +43,15 @@ def allowed(importer: str, imported: str) -> bool:
         return False
     if source == "core":
         return target == "analytics"
+    if source == "jobs":
+        return target in ("analytics", "core")
     if source == "shell":
         return True
     # a station
     if target in ("analytics", "core"):
         return True
+    if target == "jobs":
+        return imported.split(".")[2:3] in ([name] for name in PUBLISHED)
     if target in STATIONS and STATIONS.index(target) < STATIONS.index(source):
         return imported.split(".")[2:3] in ([name] for name in PUBLISHED)
     return False
@@ -148,6 +153,10 @@ def test_the_rules_refuse_what_the_layers_forbid():
     assert not allowed("beacon.registry.models", "beacon.demo.plan")
     assert not allowed("beacon.urls", "beacon.demo.accounts")
     assert allowed("beacon.demo.writer", "beacon.registry.models")
+    assert allowed("beacon.evaluation.jobs", "beacon.jobs.services")
+    assert not allowed("beacon.evaluation.views", "beacon.jobs.views")  # not published
+    assert not allowed("beacon.jobs.views", "beacon.evaluation.models")
+    assert not allowed("beacon.core.views.generic", "beacon.jobs.models")
     assert allowed("beacon.registry.tests.test_views", "beacon.demo.plan")
     assert allowed("beacon.core.management.commands.serve", "beacon.core.checks")
     assert allowed("beacon.urls", "beacon.registry.views")

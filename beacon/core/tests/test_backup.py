@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -32,6 +33,7 @@ from beacon.core.models import (
     User,
 )
 from beacon.core.tests.test_query_counts import made_elsewhere
+from beacon.jobs import services as jobs
 from beacon.registry.models import Enterprise, Park, Talent
 
 PASSPHRASE = "correct horse battery staple"
@@ -144,7 +146,13 @@ def data(demo, db):
 
 
 def test_a_restore_brings_back_every_table_after_changes(data, tmp_path):
-    throttling.count("token:1", 1)  # an API request's tally, which the demo makes none of
+    # an API request's tally and a cache entry, which the demo makes none of
+    throttling.count("token:1", 1)
+    cache.set("backed-up", "like any table")
+    # a queued background job and a worker's heartbeat, which it makes none of either
+    admin = User.objects.get(username="admin")
+    jobs.enqueue(admin, "evaluation.run", "评价", scheme=1, year=2024, note="")
+    jobs.register_worker("worker-1")
     original = table_rows()
     # a row in every table but the record of backups, which the backup itself adds to
     assert {t for t, rows in original.items() if not rows} == {"core_backuprecord"}

@@ -32,6 +32,8 @@ from beacon.core.testing import ModelViewCases, Walk
 from beacon.core.tests.test_walks import walks
 from beacon.core.views.generic import ROUTES as PAGE_ROUTES
 from beacon.evaluation.tests.test_walk import Evaluation
+from beacon.jobs.models import Job
+from beacon.jobs.services import ResultFile, finish
 from beacon.promotion.models import LeadDocument
 from beacon.promotion.tests.test_walk import Promotion
 from beacon.supervision.tests.test_walk import Supervision
@@ -183,6 +185,16 @@ ROUTES: dict[str, Route] = {
         one("status_rules"),
         get="200/200 200/200 404/404 200/200 404/404 404/404 404/404 404/404 302/302",
     ),
+    # background jobs: everyone's own; the zone administration's users' too
+    "jobs:job_list": Route(get="200 200 200 200 200 200 200 200 302"),
+    "jobs:job": Route(
+        lambda z, s: {"pk": z["jobs"][s].pk},
+        get="200/200 200/404 404/200 404/404 404/404 404/404 404/404 404/404 302/302",
+    ),
+    "jobs:job_download": Route(
+        lambda z, s: {"pk": z["jobs"][s].pk},
+        get="200/200 200/404 404/200 404/404 404/404 404/404 404/404 404/404 302/302",
+    ),
     # the API beyond its endpoints' list and detail, which the endpoint walks try
     "api-root": Route(get="200 200 200 200 200 200 200 200 401", api=True),
     "promotion-leads-move": Route(
@@ -204,6 +216,10 @@ ADMIN: dict[str, str] = {
     # the security administrator's accounts; the zone administration reads its park officers
     "core.user": "200/403 302/302 302/302 302/302 302/302 302/302 403/403 200/200 302/302",
     "auth.group": "403/403 302/302 302/302 302/302 302/302 302/302 403/403 403/403 302/302",
+    # the background tasks' queue (django-tasks-db's admin): no role's; the jobs page shows it
+    "django_tasks_database.dbtaskresult": (
+        "403/403 302/302 302/302 302/302 302/302 302/302 403/403 403/403 302/302"
+    ),
     "core.changelogentry": (
         "403/403 302/302 302/302 302/302 302/302 302/302 403/403 403/403 302/302"
     ),
@@ -358,6 +374,15 @@ class TestRoutes(Walk):
             )
             for index in (0, 2)
         ]
+        # an export each of the park officer (home) and of the promoter (away) ran as a job
+        zone["jobs"] = []
+        for owner in ("park_officer", "promoter"):
+            job = Job.objects.create(
+                owner=users[owner], kind="export", label="企业名录", language="zh-hans"
+            )
+            Job.objects.filter(pk=job.pk).update(state="running")
+            finish(job, ResultFile("enterprises.csv", b"uscc,name\n"))
+            zone["jobs"].append(job)
 
     def caller(self, built, role: str, api: bool) -> Client:
         if api:

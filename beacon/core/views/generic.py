@@ -6,6 +6,7 @@ permission layer: objects outside the user's scope are 404, never 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -24,11 +25,11 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from .. import changelog, gate, permissions
-from ..downloads import table_attachment
+from ..downloads import attachment, table_attachment
 from ..forms import VERSION_FIELD, carry_version, differences, read_at
 from ..models import ChangeLogEntry
 from ..resources import resource_for_model
-from ..tabular import CSV_ENCODINGS, SpreadsheetError, read_sheet
+from ..tabular import CSV_ENCODINGS, SpreadsheetError, read_sheet, write_table
 
 if TYPE_CHECKING:
     from django_filters import FilterSet
@@ -102,11 +103,16 @@ class ObjectListView(ObjectPermissionMixin, View):
     def get_queryset(self):
         return self.restricted("view")
 
+    def filtered(self, query):
+        """The list's filterset for ``query`` (its filters), over the rows in scope."""
+        assert self.filterset_class is not None  # each concrete list names its filters
+        return self.filterset_class(
+            query or None, queryset=self.get_queryset(), request=self.request
+        )
+
     def get(self, request):
         self.require("view")
-        filterset = self.filterset_class(
-            request.GET or None, queryset=self.get_queryset(), request=request
-        )
+        filterset = self.filtered(request.GET)
         export = request.GET.get("export")
         if filterset.is_bound and not filterset.is_valid():
             # A filter that cannot be applied shows its error and no rows: an export with a
@@ -120,6 +126,9 @@ class ObjectListView(ObjectPermissionMixin, View):
         else:
             queryset = filterset.qs
         if export in ("csv", "xlsx"):
+            queue = EXPORT_QUEUES.get(self.model)
+            if queue is not None and queryset.count() > settings.BEACON_EXPORT_INLINE_ROWS:
+                return redirect(queue(request.user, self.model, request.GET, export))
             return export_response(self.model, queryset, export)
         table = self.table_class(queryset, request=request)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
@@ -134,12 +143,31 @@ class ObjectListView(ObjectPermissionMixin, View):
         return render(request, self.template_name, context)
 
 
-def export_response(model, queryset, fmt: str) -> HttpResponse:
+# A station that writes its long exports in the background registers, per model, what
+# queues one: ``queue(user, model, query, fmt)`` -> the queued job, whose page the user is
+# sent to; a list with more rows than BEACON_EXPORT_INLINE_ROWS is exported so.
+EXPORT_QUEUES: dict[type[Model], Callable] = {}
+
+
+def register_export_queue(model: type[Model], queue: Callable) -> None:
+    EXPORT_QUEUES[model] = queue
+
+
+def export_table(model, queryset, fmt: str) -> tuple[str, bytes]:
+    """The rows of ``queryset`` in the model's import columns, as a CSV or XLSX file: its
+    name and content."""
     resource = resource_for_model(model)
     if resource is None:
         raise Http404
     rows = resource.export_rows(queryset)
-    return table_attachment(fmt, resource.headers, rows, slugify(resource.kind), resource.kind)
+    return f"{slugify(resource.kind)}.{fmt}", write_table(
+        fmt, resource.headers, rows, resource.kind
+    )
+
+
+def export_response(model, queryset, fmt: str) -> HttpResponse:
+    name, content = export_table(model, queryset, fmt)
+    return attachment(content, name)
 
 
 # Other stations of the loop add a card to an object's page (an enterprise's evaluation

@@ -1,10 +1,13 @@
-"""End to end in headless Chromium: run a scheme, read the charts and the park table, open a
-scorecard and change a class with its reason."""
+"""End to end in headless Chromium: run a scheme (a background job, run by a worker beside the
+live server, whose page follows it), read the charts and the park table, open a scorecard and
+change a class with its reason."""
 
 import pytest
 
 from beacon.conftest import PASSWORD
 from beacon.evaluation.models import EvaluationResult, EvaluationRun
+from beacon.jobs.models import Job
+from beacon.jobs.tests.workers import start_worker
 
 from .conftest import hand_zone
 
@@ -26,7 +29,21 @@ def test_run_charts_scorecard_and_class_change(page, live_server, zone, users, s
     page.select_option("#id_scheme", str(scheme.pk))
     page.fill("#id_year", "2023")
     page.click("#run-form button[type=submit]")
+    job = Job.objects.get()
+    page.wait_for_url(f"{live_server.url}{job.get_absolute_url()}")
+    assert page.inner_text("#job-state .badge") == "Queued"
+    # the worker starts once the page shows the job waiting: the page follows it by itself
+    worker = start_worker("--interval", "0.2")
+    try:
+        page.wait_for_selector("#job-state[data-state=done]", timeout=120_000)
+    finally:
+        worker.terminate()
+        worker.wait()
     run = EvaluationRun.objects.get()
+    assert page.inner_text("#job-progress") == "3 of 3"
+    assert page.get_attribute("#job-state .progress-bar", "style") == "width: 100%;"
+    assert page.inner_text("#job-step") == f"Run {run.pk}: 4 of 4 enterprises rated."
+    page.click("#job-result a")
     page.wait_for_url(f"{live_server.url}{run.get_absolute_url()}")
     # every chart drew into its box
     for chart in ("chart-classes", "chart-scores", "chart-park-classes", "chart-scatter"):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from beacon.conftest import ROLES
 from beacon.core.models import ApiToken, ChangeLogEntry
 from beacon.core.testing import ALL, E1, NO, P1, read_export
-from beacon.evaluation.models import EvaluationResult, EvaluationRun, Scheme
+from beacon.evaluation.models import EvaluationResult, Scheme
 from beacon.evaluation.services import mark_official, run_evaluation
 
 from .conftest import SCHEME, hand_zone
@@ -215,17 +215,12 @@ def test_run_exports_hold_the_scope(zone, client_for, run):
     assert client_for("enterprise_user").get(url).status_code == 404
 
 
-def test_starting_a_run_from_the_ui(zone, client_for, scheme):
+def test_a_run_is_read_and_made_official_in_the_ui(zone, users, client_for, scheme):
+    # started from the page, a run is a background job (test_jobs.py)
     hand_zone(zone)
     client = client_for("zone_admin")
-    url = reverse("evaluation:evaluationrun_add")
-    response = client.post(url, {"scheme": scheme.pk, "year": "2019"})
-    assert response.status_code == 400
-    assert "No enterprise has figures for 2019." in response.context["form"].non_field_errors()
-    response = client.post(url, {"scheme": scheme.pk, "year": "2023", "note": "月度复核"})
-    run = EvaluationRun.objects.get()
+    run = run_evaluation(scheme, 2023, users["zone_admin"], note="月度复核")
     assert not run.official
-    assert response.status_code == 302 and response.url == run.get_absolute_url()
     page = client.get(run.get_absolute_url())
     assert [r["park"] for r in page.context["park_rows"]] == ["P1", "P2"]
     assert page.context["charts"]["classes"] == [

@@ -9,7 +9,7 @@ from beacon.core.versions import save_version
 from beacon.registry.models import IndustryClass, Park
 
 from ..choices import Stage
-from ..claims import flag_claims, rival_claims
+from ..claims import check_rivals, flag_claims
 from ..entry_rules import parse_entry_rule
 from ..forms import ACTIVITY_FIELDS, LEAD_FIELDS
 from ..models import Activity, Lead, ParkEntryRule, PromotionTarget, StageChange, Team
@@ -99,7 +99,8 @@ class LeadSerializer(ScopedModelSerializer):
         if attrs.get("lead_date") and attrs["lead_date"] > timezone.localdate():
             raise serializers.ValidationError({"lead_date": [_("The date is in the future.")]})
         probe = Lead(**{**self._current(), **{k: v for k, v in attrs.items() if k in LEAD_KEYS}})
-        self.claims = rival_claims(probe)
+        self.check = check_rivals(probe)
+        self.claims = self.check.claims
         if self.claims and not attrs.get("confirm_duplicate"):
             raise serializers.ValidationError(
                 {
@@ -120,14 +121,14 @@ class LeadSerializer(ScopedModelSerializer):
     def create(self, validated):
         validated.pop("confirm_duplicate", None)
         date = validated.pop("lead_date", None)
-        return open_lead(Lead(**validated, stage_date=date), self.context["request"].user)
+        user = self.context["request"].user
+        return open_lead(Lead(**validated, stage_date=date), user, self.check)
 
     def update(self, instance, validated):
         validated.pop("confirm_duplicate", None)
         validated.pop("lead_date", None)
         lead = super().update(instance, validated)
-        if self.claims:
-            flag_claims([lead])
+        flag_claims([lead], [self.check])
         return lead
 
 

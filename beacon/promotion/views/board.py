@@ -32,18 +32,26 @@ class BoardView(generic.ObjectPermissionMixin, View):
         leads = (
             filterset.qs if not filterset.is_bound or filterset.is_valid() else Lead.objects.none()
         )
-        counts = dict(leads.order_by().values_list("stage").annotate(n=Count("pk")))
-        sums = dict(leads.order_by().values_list("stage").annotate(s=Sum("planned_investment")))
+        totals = {
+            stage: (n, investment)
+            for stage, n, investment in leads.order_by()
+            .values_list("stage")
+            .annotate(n=Count("*"), investment=Sum("planned_investment"))
+        }
         columns = []
         for code, label in Stage.choices:
+            count, investment = totals.get(code, (0, None))
+            # a column's latest cards, read in the order of the stage's index
             cards = leads.filter(stage=code).select_related("team", "proposed_park")
             columns.append(
                 {
                     "stage": code,
                     "label": label,
-                    "count": counts.get(code, 0),
-                    "investment": sums.get(code) or Decimal(0),
-                    "cards": list(cards.order_by("-stage_date", "-pk")[:BOARD_CARDS]),
+                    "count": count,
+                    "investment": investment or Decimal(0),
+                    "cards": list(cards.order_by("-stage_date", "-pk")[:BOARD_CARDS])
+                    if count
+                    else [],
                 }
             )
         context = {

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 
-from beacon.core import gate
 from beacon.core.choices import ScopeKind
 from beacon.core.downloads import attachment
 from beacon.core.permissions import can, restrict, scope_kinds
@@ -19,11 +18,11 @@ from beacon.registry.models import Park
 
 from .. import filtersets, forms, tables
 from ..choices import ORDER, Stage
-from ..claims import rival_claims
+from ..claims import kept_claims
 from ..documents import DocumentError, attach, remove
 from ..models import Lead, LeadDocument, ParkEntryRule, StageChange
 from ..routing import route
-from ..services import StageError, decide_claim, move
+from ..services import StageError, decide_claim, move, propose_park
 
 
 def decides_claims(user) -> bool:
@@ -49,7 +48,7 @@ class LeadView(generic.ObjectView):
         decides = decides_claims(user)
         # reached as the figures count it: any dated stage at or after this one
         furthest = max((ORDER.index(c.stage) for c in changes if c.stage in ORDER), default=-1)
-        claims = rival_claims(lead) if lead.is_open else []
+        claims = kept_claims(lead)
         return {
             "timeline": timeline,
             "move_form": forms.MoveForm(initial={"stage": next_stage(lead.stage)}),
@@ -183,8 +182,7 @@ class AssignParkView(LeadActionView):
         if not decides_claims(request.user):
             raise Http404
         lead = self.lead(pk)
-        lead.proposed_park = get_object_or_404(Park, code=request.POST.get("park", ""))
-        gate.save(request.user, lead)
+        propose_park(lead, get_object_or_404(Park, code=request.POST.get("park", "")), request.user)
         messages.success(
             request,
             _("%(lead)s is proposed for %(park)s.") % {"lead": lead, "park": lead.proposed_park},

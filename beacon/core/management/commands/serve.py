@@ -1,29 +1,54 @@
+import os
 from typing import cast
 
 from django.conf import settings
 from django.core.checks import run_checks
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
+from gunicorn.app.base import BaseApplication
 
 from beacon.core.checks import PRODUCTION
+
+# gthread: a thread waiting on the database or the network leaves the process free for
+# another request; measured against sync workers in docs/deployment.md.
+THREADS = 4
+# A worker silent for this many seconds is restarted; with one thread (a sync worker) that
+# cuts off a request running this long. Long work belongs in a job.
+TIMEOUT = 120
 
 
 class Command(BaseCommand):
     help = (
-        "Serve Beacon with waitress for production: refuses to start with DEBUG on, with a "
-        "superuser, or with a demo account that still has the demo password."
+        "Serve Beacon for production with gunicorn, in several worker processes: refuses to "
+        "start with DEBUG on, with a superuser, or with a demo account that still has the "
+        "demo password. SIGTERM stops after the requests in flight; Ctrl-C stops at once."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="worker processes (default: the number of cores)",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=THREADS, help="threads per worker process"
+        )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=TIMEOUT,
+            help="seconds a worker may be silent before it is restarted (with --threads 1, "
+            "the longest a request may run)",
+        )
 
-    def handle(self, *args, host, port, threads, **options):
+    def handle(self, *args, host, port, workers, threads, timeout, **options):
         problems = production_problems()
         if problems:
             raise CommandError("not serving in production:\n  " + "\n  ".join(problems))
-        serve(host, port, threads, self.stdout)
+        serve(host, port, threads, self.stdout, workers=workers, timeout=timeout)
 
 
 def production_problems() -> list[str]:
@@ -39,12 +64,59 @@ def production_problems() -> list[str]:
     ]
 
 
-def serve(host: str, port: int, threads: int, stdout) -> None:
-    from django.core.wsgi import get_wsgi_application
-    from waitress import serve as waitress_serve
+class Server(BaseApplication):
+    """gunicorn run from inside this process, so that `beacon serve` is one command and the
+    workers it forks keep whatever the caller set in ``settings`` before (``beacon demo``)."""
 
-    application = get_wsgi_application()
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
 
-    stdout.write(f"Beacon at http://{host}:{port}/ (data: {settings.BEACON_HOME})")
+    def load_config(self):
+        for name, value in self.options.items():
+            self.cfg.set(name, value)
+
+    def load(self):
+        from django.core.wsgi import get_wsgi_application
+
+        return get_wsgi_application()
+
+
+def serve(
+    host: str,
+    port: int,
+    threads: int,
+    stdout,
+    *,
+    workers: int | None = None,
+    timeout: int = TIMEOUT,
+) -> None:
+    workers = workers or os.cpu_count() or 1
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    # A connection opened here (the checks, the demo's build) must not be shared by the
+    # forked workers: each opens its own.
+    connections.close_all()
+    stdout.write(
+        f"Beacon at http://{bind}/ ({workers} processes × {threads} threads; "
+        f"data: {settings.BEACON_HOME})"
+    )
     stdout.flush()
-    waitress_serve(application, host=host, port=port, threads=threads, ident="Beacon")
+    Server(
+        {
+            "bind": [bind],
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "timeout": timeout,
+            "preload_app": True,
+            "proc_name": "beacon",
+            # Only Django decides whether a request came over TLS, from the header named by
+            # BEACON_PROXY_SSL_HEADER; gunicorn would otherwise trust X-Forwarded-Proto
+            # from any local client.
+            "forwarded_allow_ips": "",
+            "secure_scheme_headers": {},
+            # Nothing here uses gunicorn's control socket; two servers on one host would
+            # share its default path.
+            "control_socket_disable": True,
+        }
+    ).run()

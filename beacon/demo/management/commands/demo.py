@@ -1,3 +1,7 @@
+import signal
+import subprocess  # nosec B404
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -49,4 +53,22 @@ class Command(BaseCommand):
             # Served over plain HTTP at the address printed, with no proxy to end TLS.
             for name, value in https_settings(False).items():
                 setattr(settings, name, value)
-            serve(host, port, 8, self.stdout)
+            # One background worker beside the server, for the jobs the pages queue.
+            # Its own session: Ctrl+C stops the server, which then stops the worker, once.
+            # (This interpreter with fixed arguments: nothing from outside is run.)
+            worker = subprocess.Popen(  # nosec B603
+                [sys.executable, "-m", "beacon.cli", "worker"], start_new_session=True
+            )
+            # A service manager's stop (SIGTERM) ends the demo as Ctrl+C does: worker too.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+            try:
+                serve(host, port, 8, self.stdout)
+            finally:
+                # SIGTERM lets a job at hand finish; one that does not in time is shown failed
+                # by the next worker to start.
+                worker.terminate()
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()

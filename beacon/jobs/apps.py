@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JobsConfig(AppConfig):
+    name = "beacon.jobs"
+    label = "jobs"
+    verbose_name = _("Background jobs")
+
+    def ready(self):
+        from beacon.core.navigation import MenuGroup, MenuItem, register_group
+
+        register_group(MenuGroup(_("Jobs"), (MenuItem(_("My jobs"), "jobs:job_list", "jobs.job"),)))

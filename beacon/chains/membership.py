@@ -324,18 +324,22 @@ def figure_deleted(sender, instance, origin=None, **kwargs):
         keep_enterprises([instance.enterprise_id])
 
 
-def rows_written_in_bulk(sender, objs, fields=None, **kwargs):
+def rows_written_in_bulk(sender, created=(), changed=(), fields=None, **kwargs):
     from beacon.registry.models import AnnualFigure, Enterprise
 
     from .models import LinkMapping
 
+    # a changed row's before counts too: a figure or a word may have moved off an enterprise
+    rows = [*created, *(row for pair in changed for row in pair)]
     if sender is Enterprise and (fields is None or INPUTS & set(fields)):
-        keep_enterprises([o.pk for o in objs])
+        keep_enterprises(sorted({o.pk for o in rows}))
     elif sender is AnnualFigure:
-        keep_enterprises(sorted({o.enterprise_id for o in objs}))
+        keep_enterprises(sorted({o.enterprise_id for o in rows}))
     elif sender is LinkMapping:
-        for chain_id in {o.chain_id for o in objs}:
-            keep_enterprises([o.enterprise_id for o in objs if o.chain_id == chain_id], [chain_id])
+        for chain_id in {o.chain_id for o in rows}:
+            keep_enterprises(
+                sorted({o.enterprise_id for o in rows if o.chain_id == chain_id}), [chain_id]
+            )
 
 
 def industry_class_saved(sender, instance, created=False, raw=False, **kwargs):

@@ -54,6 +54,9 @@ NOT_RECORDED = {
     "chains.linkmember": "derived from enterprises, chain versions and users' words, recorded",
     "chains.linktotal": "the sum of chains.linkmember rows, derived",
     "chains.segmenttotal": "the sum of chains.linkmember rows, derived",
+    "registry.enterprisetally": "the dashboard's totals, counted from recorded enterprises",
+    "registry.figuretally": "the dashboard's totals, summed from recorded annual figures",
+    "evaluation.runchart": "a run's charts, drawn from its results, which are recorded",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {
@@ -115,11 +118,6 @@ def field_values(obj: models.Model, fields: Iterable[str] | None = None) -> dict
     return out
 
 
-# Sent by the bulk helpers below in the transaction of the write, as ``post_save`` is for a
-# single save: ``sender`` the model, ``objs`` the rows written, ``fields`` the fields
-# changed (None for new rows). What is kept from the rows is kept fresh on it.
-bulk_written = Signal()
-
 NOBODY = {"actor": None, "remote_addr": None}
 _acting: ContextVar[dict | None] = ContextVar("beacon_changelog_actor", default=None)
 _SAME_ADDRESS = object()
@@ -179,6 +177,13 @@ def _entries(model, action: int, rows: Sequence[tuple[models.Model, dict]]) -> l
     ]
 
 
+# Sent inside the transaction of every bulk write, which sends no save signal per row, so
+# what is kept of the rows (the dashboard's totals, the chains' link members) follows them
+# as it follows post_save: ``created`` the rows added, ``changed`` the (before, after)
+# pairs of the rows changed, ``fields`` the fields the update wrote (None for new rows).
+bulk_written = Signal()
+
+
 def bulk_create_logged(model, objs: Sequence[models.Model], batch_size: int = 2000):
     """``bulk_create`` with one 'create' log entry per row (none for a frozen output, which
     its parent's entry records)."""
@@ -193,7 +198,7 @@ def bulk_create_logged(model, objs: Sequence[models.Model], batch_size: int = 20
             ChangeLogEntry.objects.bulk_create(
                 _entries(model, ChangeLogEntry.Action.CREATE, rows), batch_size=batch_size
             )
-        bulk_written.send(model, objs=created, fields=None)
+        bulk_written.send(sender=model, created=created, changed=(), fields=None)
     return created
 
 
@@ -206,11 +211,12 @@ def bulk_update_logged(
     """``bulk_update`` of the ``(before, after)`` pairs that differ in ``fields``, logging
     the changes of the fields the model records; the number of rows written."""
     attnames = [model._meta.get_field(name).attname for name in fields]
-    written, logged = [], []
+    written, logged, changed = [], [], []
     for before, after in pairs:
         if all(getattr(before, a) == getattr(after, a) for a in attnames):
             continue
         written.append(after)
+        changed.append((before, after))
         old, new = field_values(before, fields), field_values(after, fields)
         changes = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
         if changes:
@@ -230,8 +236,8 @@ def bulk_update_logged(
         ChangeLogEntry.objects.bulk_create(
             _entries(model, ChangeLogEntry.Action.UPDATE, logged), batch_size=batch_size
         )
-        if written:
-            bulk_written.send(model, objs=written, fields=list(fields))
+        if changed:
+            bulk_written.send(sender=model, created=(), changed=changed, fields=list(fields))
     return len(written)
 
 

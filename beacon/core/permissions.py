@@ -97,10 +97,13 @@ def scope_q(user, model, action: str) -> Q | None:
     A rule may narrow its scope with ``"where"``, field lookups the rows must also match
     (an enterprise user sees its results in official evaluation runs only).
     """
-    rules = _rules(user, model, action)
+    return _rules_q(user, _rules(user, model, action), getattr(model, "scope_paths", {}))
+
+
+def _rules_q(user, rules: list[dict], paths: dict[str, str]) -> Q | None:
+    """The filter that keeps the rows ``rules`` grant, reached through ``paths``."""
     if any(rule["scope"] == ScopeKind.ZONE and not rule.get("where") for rule in rules):
         return Q()
-    paths = getattr(model, "scope_paths", {})
     q = None
     for rule in sorted(rules, key=lambda r: r["scope"]):
         kind = rule["scope"]
@@ -126,16 +129,28 @@ def parks_in_scope(user, model, action: str = "view") -> set[int] | None | bool:
     for every park, a set of park ids (empty: none), or False when the scope is not whole
     parks (single enterprises, a rule narrowed by ``where``). For what is kept per park."""
     rules = _rules(user, model, action)
+    if any(r["scope"] == ScopeKind.ZONE and not r.get("where") for r in rules):
+        return None
     paths = getattr(model, "scope_paths", {})
     # a kind the model has no path for grants nothing (see scope_q)
     kinds = {r["scope"] for r in rules if r["scope"] == ScopeKind.ZONE or r["scope"] in paths}
-    if any(rule.get("where") for rule in rules):
-        return False
-    if ScopeKind.ZONE in kinds:
-        return None
-    if kinds - {ScopeKind.PARK}:
+    if any(rule.get("where") for rule in rules) or kinds - {ScopeKind.PARK}:
         return False
     return set(user.scope_ids(ScopeKind.PARK)) if kinds else set()
+
+
+def restrict_kept(
+    queryset: models.QuerySet, user, source, action: str = "view"
+) -> models.QuerySet | None:
+    """The rows of ``queryset``, totals kept of ``source``'s rows per park, that add up to
+    what ``user`` may see of ``source``: all of them for a zone scope, their parks' for a
+    park scope. None when the user's scope is finer than a park (an enterprise user's one
+    enterprise, a rule narrowed by "where"): the totals cannot answer, and the caller reads
+    ``source`` itself, which is then a small read."""
+    parks = parks_in_scope(user, source, action)
+    if parks is False:
+        return None
+    return queryset if parks is None else queryset.filter(park__in=parks)
 
 
 def restrict_through(

@@ -13,10 +13,13 @@ class EvaluationConfig(AppConfig):
         from beacon.registry.models import Enterprise
 
         from . import (
+            charts,
             jobs,  # noqa: F401  (registers the kind of job a run started from a page is)
             resources,  # noqa: F401  (resources register their import kinds)
         )
         from .views import enterprise_panel
+
+        charts.connect()
 
         register_panel(Enterprise, enterprise_panel)
 

@@ -95,6 +95,8 @@ class EvaluationRun(BeaconModel):
     indicator_summary = models.JSONField(_("indicator summary"), default=dict)
     # the park results table as computed, rows in rank order
     park_results = models.JSONField(_("park results"), default=list)
+    # the edges of the score histogram's bins, over the run's rated scores (RunChart)
+    score_edges = models.JSONField(_("score histogram bins"), default=list)
 
     change_log = Recorded(include=("official", "note"))
 
@@ -164,7 +166,10 @@ class EvaluationResult(BeaconModel):
     )
 
     class Meta:
-        ordering = ["run", "rank", "enterprise__uscc"]
+        # The latest run first, by its id rather than its year and the enterprise's id rather
+        # than its code: ordering by either relation would join and sort every result, where
+        # evaluation_result_list gives a list's first page as it stands.
+        ordering = ["-run_id", "rank", "enterprise_id"]
         verbose_name = _("evaluation result")
         verbose_name_plural = _("evaluation results")
         constraints = [
@@ -174,7 +179,12 @@ class EvaluationResult(BeaconModel):
                 violation_error_message=_("This run already has a result for this enterprise."),
             )
         ]
-        indexes = [models.Index(fields=["run", "rated", "rank"], name="evaluation_result_rank")]
+        indexes = [
+            models.Index(fields=["run", "rated", "rank"], name="evaluation_result_rank"),
+            models.Index(fields=["-run", "rank", "enterprise"], name="evaluation_result_list"),
+            # counts a park officer's results of a run (the list's pages) from the index alone
+            models.Index(fields=["run", "park"], name="evaluation_result_run_park"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} · {self.run}"
@@ -185,6 +195,33 @@ class EvaluationResult(BeaconModel):
     @property
     def class_changed(self) -> bool:
         return self.final_class != self.evaluated_class
+
+
+class RunChart(models.Model):
+    """A frozen run's charts drawn over one park's results, or over the whole run's (no
+    park): drawn once when the run is stored and again when a class is changed, so a run's
+    page reads a few rows, not every score. A park officer's charts add up their parks'."""
+
+    run = models.ForeignKey(EvaluationRun, related_name="charts", on_delete=models.CASCADE)
+    park = models.ForeignKey(Park, related_name="+", on_delete=models.CASCADE, null=True)
+    results = models.PositiveIntegerField()
+    # rated results per bin of the run's score_edges
+    score_counts = models.JSONField(default=list)
+    # class -> [[land used, taxes per mu], …] of the run's scatter sample
+    scatter = models.JSONField(default=dict)
+
+    scope_paths = {"park": "park"}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "park"], name="evaluation_runchart_park"),
+            models.UniqueConstraint(
+                fields=["run"], condition=Q(park=None), name="evaluation_runchart_whole_run"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run_id} {self.park_id or '*'}"
 
 
 class AnnualFlag(BeaconModel):

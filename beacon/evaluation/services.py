@@ -21,6 +21,7 @@ from beacon.core.changelog import bulk_create_logged
 from beacon.core.permissions import restrict
 from beacon.registry.models import FIGURE_MEASURES, AnnualFigure, Park
 
+from .charts import keep_charts
 from .choices import FlagKind
 from .models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme, SchemeVersion
 
@@ -169,6 +170,7 @@ def run_evaluation(
     def work():
         run.save()
         bulk_create_logged(EvaluationResult, list(_results(run, parsed, frame, evaluation)))
+        keep_charts(run)
         return run
 
     return gate.write(user, "add", work)

@@ -3,7 +3,6 @@ enterprise scorecards with class changes, and the annual facts schemes test."""
 
 from __future__ import annotations
 
-import numpy as np
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,13 +19,11 @@ from beacon.core.views.generic import views_for
 from beacon.registry.models import Park
 
 from . import filtersets, forms, tables
+from .charts import charts_for
 from .jobs import queue_run
 from .models import AnnualFlag, EvaluationResult, EvaluationRun, Scheme
 from .scorecard import indicator_label, scorecard, scorecard_pdf
 from .services import check_run, mark_official
-
-SCATTER_POINTS = 20_000  # more points than this draw as a blur; the sample keeps the shape
-
 
 # -- schemes -------------------------------------------------------------------------------
 
@@ -142,7 +139,6 @@ class RunView(generic.ObjectView):
     def get_extra_context(self, run):
         user = self.request.user
         parsed = run.version.parsed
-        results = restrict(run.results.all(), user)
         can_results = can(user, EvaluationResult, "view")
         parks = {p.code: p for p in Park.objects.all()}
         class_names = [n for n, _m in parsed.classes.thresholds] or ["A", "B", "C", "D"]
@@ -188,9 +184,15 @@ class RunView(generic.ObjectView):
                 "tax_per_mu": _("Taxes per mu (yuan)"),
             },
         }
-        if can_results:
-            charts.update(score_histogram(results))
-            charts["scatter"] = tax_land_scatter(results, class_names)
+        drawn = charts_for(run, user) if can_results else None
+        if drawn is not None:
+            # no rated score in the user's scope: no bins to show
+            edges = run.score_edges if any(drawn.score_counts) else []
+            charts["score_bins"] = [
+                f"{edges[i]:.0f}–{edges[i + 1]:.0f}" for i in range(len(edges) - 1)
+            ]
+            charts["score_counts"] = drawn.score_counts if edges else []
+            charts["scatter"] = [{"name": c, "data": drawn.scatter.get(c, [])} for c in class_names]
         return {
             "parsed": parsed,
             "indicators": indicators,
@@ -198,33 +200,9 @@ class RunView(generic.ObjectView):
             "class_names": class_names,
             "charts": charts,
             "can_results": can_results,
-            "result_count": results.count() if can_results else None,
+            "result_count": drawn.results if drawn is not None else None,
             "can_mark_official": can(user, EvaluationRun, "change") and not run.official,
         }
-
-
-def score_histogram(results) -> dict:
-    scores = np.array(
-        [s for s in results.filter(rated=True).values_list("score", flat=True) if s is not None]
-    )
-    if scores.size == 0:
-        return {"score_bins": [], "score_counts": []}
-    counts, edges = np.histogram(scores, bins=min(20, max(5, scores.size // 5)))
-    return {
-        "score_bins": [f"{edges[i]:.0f}–{edges[i + 1]:.0f}" for i in range(len(counts))],
-        "score_counts": counts.tolist(),
-    }
-
-
-def tax_land_scatter(results, class_names) -> list[dict]:
-    """Per class, points of (land used, taxes per mu) for the rated enterprises in scope."""
-    rows = results.filter(rated=True).values_list("final_class", "figures")[:SCATTER_POINTS]
-    series = {c: [] for c in class_names}
-    for grade, figures in rows:
-        land, tax = (figures or {}).get("land_mu"), (figures or {}).get("tax")
-        if land and tax and grade in series:  # log axes: no zero
-            series[grade].append([round(land, 2), round(tax / land, 2)])
-    return [{"name": c, "data": points} for c, points in series.items()]
 
 
 class RunDeleteView(generic.ObjectDeleteView):

@@ -11,9 +11,13 @@ class RegistryConfig(AppConfig):
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
         from beacon.core.views.generic import register_export_queue
 
-        from . import resources  # noqa: F401  (resources register their import kinds)
+        from . import (
+            resources,  # noqa: F401  (resources register their import kinds)
+            tallies,
+        )
         from .jobs import LISTS, queue_export
 
+        tallies.connect()
         for label in LISTS:
             register_export_queue(self.get_model(label.split(".")[1]), queue_export)
 

@@ -350,3 +350,52 @@ class Talent(BilingualNameMixin, BeaconModel):
 
     def get_absolute_url(self):
         return reverse("registry:talent", args=[self.pk])
+
+
+# -- totals kept for the dashboard ---------------------------------------------------------
+# Counted once as the registry is written (beacon.registry.tallies), in the same transaction,
+# so the dashboard reads a few hundred rows at any zone size. Each row is one park's, so a
+# park officer's totals are the rows of their parks (permissions.restrict_kept).
+
+
+class EnterpriseTally(models.Model):
+    """How many active enterprises a park has in an industry class, high-tech or not."""
+
+    park = models.ForeignKey(Park, related_name="+", on_delete=models.CASCADE)
+    industry = models.ForeignKey(IndustryClass, related_name="+", on_delete=models.CASCADE)
+    high_tech = models.BooleanField()
+    enterprises = models.PositiveIntegerField()
+
+    scope_paths = {"park": "park"}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "industry", "high_tech"], name="registry_enterprisetally_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.park_id} {self.industry_id} {self.high_tech}: {self.enterprises}"
+
+
+class FigureTally(models.Model):
+    """A park's annual figures for one year, summed: how many rows, output, taxes, revenue
+    (a blank amount counts as nothing)."""
+
+    park = models.ForeignKey(Park, related_name="+", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    figures = models.PositiveIntegerField()
+    industrial_output = models.DecimalField(max_digits=26, decimal_places=2)
+    tax = models.DecimalField(max_digits=26, decimal_places=2)
+    revenue = models.DecimalField(max_digits=26, decimal_places=2)
+
+    scope_paths = {"park": "park"}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["park", "year"], name="registry_figuretally_key")
+        ]
+
+    def __str__(self):
+        return f"{self.park_id} {self.year}: {self.figures}"

@@ -1,18 +1,22 @@
+from collections import Counter
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from beacon.core.permissions import can, restrict
+from beacon.core.permissions import can, restrict, restrict_kept
 from beacon.core.views import generic
 from beacon.core.views.generic import views_for
 
 from . import filtersets, forms, tables
-from .choices import ParcelStatus
+from .choices import EnterpriseStatus, ParcelStatus
 from .models import (
     AnnualFigure,
     Enterprise,
+    EnterpriseTally,
+    FigureTally,
     IndustryClass,
     InnovationPlatform,
     Parcel,
@@ -62,30 +66,59 @@ class ParkView(generic.ObjectView):
         }
 
 
+def active_counts(user) -> list[tuple[int, str, bool, int]]:
+    """(park, industry section, high-tech, enterprises) of the active enterprises ``user``
+    sees: from the kept totals, or, for a scope finer than a park, from the few enterprises."""
+    tallies = restrict_kept(EnterpriseTally.objects.all(), user, Enterprise)
+    if tallies is None:
+        rows = restrict(Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE), user)
+        counted = Count("pk")
+    else:
+        rows, counted = tallies, Sum("enterprises")
+    return list(
+        rows.values("park", "industry__section", "high_tech")
+        .annotate(n=counted)
+        .order_by()
+        .values_list("park", "industry__section", "high_tech", "n")
+    )
+
+
+def yearly_totals(user) -> list[dict]:
+    """Output, taxes and revenue by year of the figures ``user`` sees, oldest first: from the
+    kept totals, or, for a scope finer than a park, from the few figures."""
+    rows = restrict_kept(FigureTally.objects.all(), user, AnnualFigure)
+    if rows is None:
+        rows = restrict(AnnualFigure.objects.all(), user)
+    return list(
+        rows.values("year")
+        .annotate(output=Sum("industrial_output"), tax=Sum("tax"), revenue=Sum("revenue"))
+        .order_by("year")
+    )
+
+
 class HomeView(LoginRequiredMixin, View):
     """The zone dashboard: enterprises by park and section, output and tax by year."""
 
     def get(self, request):
         user = request.user
-        enterprises = restrict(Enterprise.objects.filter(status="active"), user)
-        figures = restrict(AnnualFigure.objects.all(), user)
-        by_park = list(
-            enterprises.values("park__code", "park__name", "park__name_en")
-            .annotate(n=Count("pk"), high_tech=Count("pk", filter=Q(high_tech=True)))
-            .order_by("park__code")
-        )
-        by_section = list(
-            enterprises.values("industry__section").annotate(n=Count("pk")).order_by("-n")[:12]
-        )
-        trend = (
-            list(
-                figures.values("year")
-                .annotate(output=Sum("industrial_output"), tax=Sum("tax"), revenue=Sum("revenue"))
-                .order_by("year")
+        counts = active_counts(user)
+        parks = {p.pk: p for p in Park.objects.filter(pk__in={row[0] for row in counts})}
+        by_park = []
+        for park in sorted(parks.values(), key=lambda p: p.code):
+            mine = [row for row in counts if row[0] == park.pk]
+            by_park.append(
+                {
+                    "park__name": park.name,
+                    "park__name_en": park.name_en,
+                    "n": sum(row[3] for row in mine),
+                    "high_tech": sum(row[3] for row in mine if row[2]),
+                }
             )
-            if can(user, AnnualFigure, "view")
-            else []
-        )
+        per_section: Counter[str] = Counter()
+        for _park, section, _high_tech, n in counts:
+            per_section[section] += n
+        by_section = sorted(per_section.items(), key=lambda s: (-s[1], s[0]))[:12]
+        trend = yearly_totals(user) if can(user, AnnualFigure, "view") else []
         total = sum(p["n"] for p in by_park)
         high_tech = sum(p["high_tech"] for p in by_park)
         english = request.LANGUAGE_CODE == "en"
@@ -104,12 +137,8 @@ class HomeView(LoginRequiredMixin, View):
                 "park_counts": [p["n"] for p in by_park],
                 "park_high_tech": [p["high_tech"] for p in by_park],
                 "sections": [
-                    {
-                        "name": f"{s['industry__section']} "
-                        f"{sections.get(s['industry__section'], '')}".strip(),
-                        "value": s["n"],
-                    }
-                    for s in by_section
+                    {"name": f"{section} {sections.get(section, '')}".strip(), "value": n}
+                    for section, n in by_section
                 ],
                 "years": [t["year"] for t in trend],
                 "output": [round(float(t["output"] or 0) / 1e8, 2) for t in trend],

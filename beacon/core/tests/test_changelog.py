@@ -199,6 +199,9 @@ UNRECORDED_BULK = {
     ("jobs/services.py", "update"): "a job's state and progress, jobs.job, not recorded",
     ("chains/membership.py", "bulk_create"): "kept link members and totals, not recorded",
     ("chains/membership.py", "bulk_update"): "kept link totals, not recorded",
+    ("registry/tallies.py", "bulk_create"): "the dashboard's totals, not recorded",
+    ("registry/tallies.py", "bulk_update"): "the dashboard's totals, not recorded",
+    ("evaluation/charts.py", "bulk_create"): "a run's charts, not recorded",
 }
 
 

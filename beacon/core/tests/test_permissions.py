@@ -7,9 +7,10 @@ from beacon.core.permissions import (
     instance_in_scope,
     parks_in_scope,
     restrict,
+    restrict_kept,
     restrict_through,
 )
-from beacon.registry.models import AnnualFigure, Enterprise, Parcel, Park
+from beacon.registry.models import AnnualFigure, Enterprise, EnterpriseTally, Parcel, Park
 
 
 @pytest.mark.django_db
@@ -140,3 +141,15 @@ def test_restrict_through_applies_the_related_scope_along_the_join(zone, users, 
     assert set(through) == set(figures.filter(enterprise__in=seen))
     if seen.exists():  # no subquery of the whole enterprise table
         assert " IN (SELECT" not in str(through.query)
+
+
+@pytest.mark.django_db
+def test_kept_totals_answer_a_zone_or_park_scope_and_decline_a_finer_one(zone, users):
+    tallies = EnterpriseTally.objects.all()
+    assert {t.park_id for t in tallies} == {zone["p1"].pk, zone["p2"].pk}
+    assert restrict_kept(tallies, users["zone_admin"], Enterprise).count() == tallies.count()
+    officer = restrict_kept(tallies, users["park_officer"], Enterprise)
+    assert {t.park_id for t in officer} == {zone["p1"].pk}
+    # the enterprise user's one enterprise is not a park's total
+    assert restrict_kept(tallies, users["enterprise_user"], Enterprise) is None
+    assert not restrict_kept(tallies, users["auditor"], Enterprise).exists()

@@ -25,13 +25,16 @@ LOGS = {
     "axes.accessattempt",
 }
 
+# each, like every user, follows the background jobs they started, and no one else's
+OWN_JOBS = {("jobs.job", "view")}
 # written by hand from docs/permissions.md, not computed from beacon/core/roles.py
 DUTIES = {
-    "system_admin": {(m, a) for m in REFERENCE for a in ALL},
+    "system_admin": {(m, a) for m in REFERENCE for a in ALL} | OWN_JOBS,
     "security_admin": {(m, a) for m in ACCOUNTS for a in ALL}
     | {("axes.accessattempt", "view"), ("axes.accessattempt", "delete")}
-    | {(m, "view") for m in REFERENCE},
-    "auditor": {(m, "view") for m in LOGS},
+    | {(m, "view") for m in REFERENCE}
+    | OWN_JOBS,
+    "auditor": {(m, "view") for m in LOGS} | OWN_JOBS,
 }
 
 

@@ -56,6 +56,7 @@ __all__ = [
     "check_plan",
     "check_projects",
     "check_reports",
+    "judged",
     "league_table",
     "parse_rules",
     "project_fields",
@@ -223,15 +224,16 @@ def _reason(rule: Rule, row: dict, names: dict[str, str]) -> str:
     return f"{text}: {names[rule.status]}"
 
 
-def supervise(
+def judge(
     projects: pl.DataFrame,
     milestones: pl.DataFrame,
     reports: pl.DataFrame,
     as_of: date,
     rules: RuleSet = DEFAULT_RULES,
     plan: pl.DataFrame | None = None,
-) -> dict:
-    """The result of checked frames (see ``status``)."""
+) -> tuple[pl.DataFrame, list[dict]]:
+    """Checked frames judged by ``rules``: the project fields with their status
+    (``__status``), and each project's item of ``status``'s result, in the projects' order."""
     fields = project_fields(projects, milestones, reports, as_of, plan)
     check_rules(rules, fields.schema)
     held = _holds(fields, rules)
@@ -263,11 +265,20 @@ def supervise(
             item["escalate"] = True
         out_projects.append(item)
     statuses = pl.Series("__status", [p["status"] for p in out_projects], pl.String)
-    return {
-        "as_of": as_of.isoformat(),
-        "projects": out_projects,
-        "parks": league_table(fields.with_columns(statuses)),
-    }
+    return fields.with_columns(statuses), out_projects
+
+
+def supervise(
+    projects: pl.DataFrame,
+    milestones: pl.DataFrame,
+    reports: pl.DataFrame,
+    as_of: date,
+    rules: RuleSet = DEFAULT_RULES,
+    plan: pl.DataFrame | None = None,
+) -> dict:
+    """The result of checked frames (see ``status``)."""
+    fields, out_projects = judge(projects, milestones, reports, as_of, rules, plan)
+    return {"as_of": as_of.isoformat(), "projects": out_projects, "parks": league_table(fields)}
 
 
 def _escalation(projects, milestones, reports, as_of, rules, plan) -> pl.Expr:
@@ -358,11 +369,28 @@ def status(
 
     Projects are in the input's order, parks best first.
     """
+    return supervise(*_checked(projects, milestones, reports, as_of, rules, plan))
+
+
+def judged(
+    projects: pl.DataFrame,
+    milestones: pl.DataFrame,
+    reports: pl.DataFrame,
+    as_of: date,
+    rules: RuleSet | str = DEFAULT_RULES,
+    plan: pl.DataFrame | None = None,
+) -> tuple[pl.DataFrame, list[dict]]:
+    """``judge`` after the checks of ``status``: what a caller keeps per project, the
+    league table's fields with the status and the result's item."""
+    return judge(*_checked(projects, milestones, reports, as_of, rules, plan))
+
+
+def _checked(projects, milestones, reports, as_of, rules, plan) -> tuple:
     if isinstance(rules, str):
         rules = parse_rules(rules)
     checked = check_projects(projects)
     ids = checked["project_id"]
-    return supervise(
+    return (
         checked,
         check_milestones(milestones, ids),
         check_reports(reports, ids),

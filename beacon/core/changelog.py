@@ -57,6 +57,8 @@ NOT_RECORDED = {
     "registry.enterprisetally": "the dashboard's totals, counted from recorded enterprises",
     "registry.figuretally": "the dashboard's totals, summed from recorded annual figures",
     "evaluation.runchart": "a run's charts, drawn from its results, which are recorded",
+    "supervision.currentstatus": "judged from recorded inputs, again on each of their writes",
+    "supervision.statusrefresh": "the day and rules the current statuses were judged by",
 }
 # Models of other packages that are recorded, and how.
 RECORDED_ELSEWHERE = {

@@ -24,6 +24,7 @@ from beacon.core.models import User
 from beacon.promotion.models import Lead
 from beacon.registry.models import Park
 from beacon.supervision.choices import IssueKind, ProjectCategory
+from beacon.supervision.current import judged_once
 from beacon.supervision.models import KeyProject, Milestone, ProgressReport, ProjectIssue
 from beacon.supervision.services import lead_defaults, plan_default_milestones
 
@@ -117,7 +118,8 @@ def build_demo_supervision(size: str = "small", seed: int = SEED, today: dt.date
     )
     if len(leads) > leads_wanted:
         leads = sorted(rnd.sample(leads, leads_wanted), key=lambda lead: lead.pk)
-    with transaction.atomic(), acting_as(admin):
+    # each project is judged once, when its course is written (bulk writes send no signals)
+    with transaction.atomic(), acting_as(admin), judged_once():
         projects = [_project_from_lead(lead, officers) for lead in leads]
         projects += _direct_projects(direct_wanted, parks, officers, rng, today)
         for project in projects:

@@ -12,8 +12,10 @@ class SupervisionConfig(AppConfig):
         from beacon.core.views.generic import register_panel
         from beacon.promotion.models import Lead
 
+        from . import current
         from .views import lead_panel
 
+        current.connect()
         register_panel(Lead, lead_panel)
 
         register_group(

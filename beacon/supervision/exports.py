@@ -24,65 +24,49 @@ def status_label(status: str) -> str:
     return str(ProjectStatus(status).label) if status in ProjectStatus.values else status
 
 
-def supervision_list(user, as_of: dt.date, result: dict, projects=None) -> list[dict]:
-    """One row per project of ``result`` (``services.project_status`` over ``projects``, by
-    default every one the user may see): the project, its investment completed to date,
-    status, lag and reasons, and its open issues, worst status first."""
-    if projects is None:
-        projects = restrict(KeyProject.objects.all(), user)
-    projects = {p.code: p for p in projects.select_related("park", "officer")}
+def with_details(user, as_of: dt.date, projects: list[KeyProject]) -> list[KeyProject]:
+    """Give each project what the supervision list shows beside its status, as of
+    ``as_of``: ``completed`` (its investment completed to date), ``completion`` (of its
+    total) and ``open_issues``; read for these projects only, as the user may see them."""
+    keys = [p.pk for p in projects]
     month = f"{as_of:%Y-%m}"
     completed = {}
-    for code, amount in (
+    for key, amount in (
         restrict(ProgressReport.objects.all(), user)
-        .filter(month__lte=month, project__code__in=projects)
-        .order_by("project__code", "month")
-        .values_list("project__code", "investment_completed")
+        .filter(month__lte=month, project__in=keys)
+        .order_by("project", "month")
+        .values_list("project", "investment_completed")
     ):
-        completed[code] = amount  # the latest month wins
-    issues: dict[str, list] = {}
+        completed[key] = amount  # the latest month wins
+    issues: dict[int, list] = {}
     open_issues = (
         restrict(ProjectIssue.objects.all(), user)
-        .filter(project__code__in=projects)
+        .filter(project__in=keys)
         .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
         .order_by("due_date", "pk")
-        .values_list("project__code", "description", "owner_unit", "due_date")
+        .values_list("project", "description", "owner_unit", "due_date")
     )
-    for code, description, owner, due in open_issues:
-        issues.setdefault(code, []).append(
+    for key, description, owner, due in open_issues:
+        issues.setdefault(key, []).append(
             {"description": description, "owner": owner, "due": due, "overdue": due < as_of}
         )
-    severity = {status: i for i, status in enumerate(ProjectStatus.values)}
-    rows = []
-    for row in result["projects"]:
-        project = projects.get(row["project_id"])
-        if project is None:
-            continue
-        done = completed.get(project.code)
-        rows.append(
-            {
-                "project": project,
-                "status": row["status"],
-                "lag_points": row["lag_points"],
-                "reasons": row["reasons"],
-                "escalate": bool(row.get("escalate")),
-                "completed": done,
-                "completion": None
-                if done is None
-                else float(Decimal(done) / project.total_investment),
-                "issues": issues.get(project.code, []),
-            }
+    for project in projects:
+        done = completed.get(project.pk)
+        project.completed = done
+        project.completion = (
+            None if done is None else float(Decimal(done) / project.total_investment)
         )
-    rows.sort(key=lambda r: (severity.get(r["status"], 3), -(r["lag_points"] or 0)))
-    return rows
+        project.open_issues = issues.get(project.pk, [])
+    return projects
 
 
 def _yuan(value) -> float | None:
     return None if value is None else float(value)
 
 
-def list_table(rows: list[dict]) -> tuple[list[str], list[list]]:
-    """The supervision list's headers and cells, for XLSX and Word alike."""
+def list_table(projects: list[KeyProject]) -> tuple[list[str], list[list]]:
+    """The supervision list's headers and cells, for XLSX and Word alike, of projects with
+    their status and details (``with_details``)."""
     headers = [
         _("No."),
         _("Code"),
@@ -99,8 +83,8 @@ def list_table(rows: list[dict]) -> tuple[list[str], list[list]]:
         _("Open issues"),
     ]
     cells = []
-    for i, r in enumerate(rows, start=1):
-        p = r["project"]
+    for i, p in enumerate(projects, start=1):
+        status = p.current_status
         cells.append(
             [
                 i,
@@ -110,15 +94,15 @@ def list_table(rows: list[dict]) -> tuple[list[str], list[list]]:
                 p.responsible_unit,
                 p.officer.get_full_name() or p.officer.username if p.officer else "",
                 _yuan(p.total_investment),
-                _yuan(r["completed"]),
-                None if r["completion"] is None else round(r["completion"] * 100, 1),
-                r["lag_points"],
-                status_label(r["status"]),
-                "; ".join(r["reasons"]),
+                _yuan(p.completed),
+                None if p.completion is None else round(p.completion * 100, 1),
+                status.lag_points,
+                status_label(status.status),
+                "; ".join(status.reasons),
                 "; ".join(
                     f"{i['description']} ({i['owner']}, {i['due']:%Y-%m-%d}"
                     + (f", {_('overdue')})" if i["overdue"] else ")")
-                    for i in r["issues"]
+                    for i in p.open_issues
                 ),
             ]
         )

@@ -29,26 +29,37 @@ class KeyProjectFilterSet(BaseFilterSet):
 
 
 class SupervisionListFilterSet(KeyProjectFilterSet):
-    """The supervision list's filters: the projects' own (park, category, search) narrow the
-    projects whose status is computed; the day and the status are of the computed rows."""
+    """The supervision list's filters: the projects' own (park, category, search), and
+    their status. Today's statuses are kept, so ``status`` and ``escalated`` filter in
+    SQL; another day's are judged after the projects are chosen, and ``keep`` filters
+    them (the view says which, in ``kept``)."""
 
     # a day that cannot be read is today, as on every supervision page (views.as_of)
     as_of = django_filters.CharFilter(
-        label=_("As of"), method="computed", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("As of"), method="chosen_day", widget=forms.DateInput(attrs={"type": "date"})
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=ProjectStatus.choices, method="computed"
+        label=_("Status"), choices=ProjectStatus.choices, method="by_status"
     )
-    escalated = django_filters.BooleanFilter(label=_("Escalated"), method="computed")
+    escalated = django_filters.BooleanFilter(label=_("Escalated"), method="by_status")
 
-    def computed(self, queryset, name, value):
-        return queryset  # applied to the rows once their status is computed
+    kept = True
+    KEPT = {"status": "current_status__status", "escalated": "current_status__escalate"}
 
-    def keep(self, row: dict) -> bool:
+    def chosen_day(self, queryset, name, value):
+        return queryset  # the view reads the day
+
+    def by_status(self, queryset, name, value):
+        if not self.kept:
+            return queryset
+        return queryset.filter(**{self.KEPT[name]: value})
+
+    def keep(self, project) -> bool:
         data = self.form.cleaned_data
-        if data.get("status") and row["status"] != data["status"]:
+        status = project.current_status
+        if data.get("status") and status.status != data["status"]:
             return False
-        return data.get("escalated") is None or row["escalate"] == data["escalated"]
+        return data.get("escalated") is None or status.escalate == data["escalated"]
 
 
 class MilestoneFilterSet(BaseFilterSet):

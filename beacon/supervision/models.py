@@ -14,7 +14,7 @@ from beacon.core.models import BeaconModel, Recorded, user_field
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Park, amount_field
 
-from .choices import IssueKind, ProjectCategory
+from .choices import IssueKind, ProjectCategory, ProjectStatus
 
 MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("A month is written YYYY-MM."))
 # As much as a total investment holds (18 digits, 2 of them decimals).
@@ -304,3 +304,55 @@ class LeagueTable(BeaconModel):
 
     def get_absolute_url(self):
         return reverse("supervision:leaguetable", args=[self.pk])
+
+
+class CurrentStatus(models.Model):
+    """A key project's status as of a day (today, when kept fresh), kept so that pages read
+    it instead of judging every project: what the status rules in force give over the
+    project's inputs, recomputed in the transaction of every write to them, and for every
+    project once the day moves on (``beacon.supervision.current``). Read it through the
+    project (``restrict`` on KeyProject): it reaches the scopes the project reaches."""
+
+    project = models.OneToOneField(
+        KeyProject,
+        verbose_name=_("key project"),
+        related_name="current_status",
+        on_delete=models.CASCADE,
+        primary_key=True,
+    )
+    as_of = models.DateField(_("as of"))
+    status = models.CharField(_("status"), max_length=5, choices=ProjectStatus.choices)
+    # 0 red, 1 amber, 2 green: the supervision list's worst-first order, in SQL
+    severity = models.PositiveSmallIntegerField(_("severity"))
+    lag_points = models.FloatField(_("lag (points)"), null=True)
+    reasons = models.JSONField(_("reasons"), default=list)
+    escalate = models.BooleanField(_("escalated"), default=False)
+    # what the park league table adds up, as the rules computed it
+    milestones_due = models.IntegerField(_("milestones due"))
+    milestones_on_time = models.IntegerField(_("milestones on time"))
+    completed_investment = models.FloatField(_("investment completed (yuan)"))
+    planned_investment = models.FloatField(_("investment planned to date (yuan)"))
+
+    class Meta:
+        verbose_name = _("current status")
+        verbose_name_plural = _("current statuses")
+
+    def __str__(self):
+        return f"{self.project_id} {self.status} {self.as_of}"
+
+
+class StatusRefresh(models.Model):
+    """The one row saying as of which day, and by which rules (a digest of their text),
+    every project's current status was last judged at once. A page that finds another day
+    or other rules judges them all again; the row is also the lock two processes take
+    before judging, so they do not both do it, nor a write and a full pass cross."""
+
+    as_of = models.DateField(_("as of"))
+    rules_digest = models.CharField(_("rules digest"), max_length=64)
+
+    class Meta:
+        verbose_name = _("status refresh")
+        verbose_name_plural = _("status refreshes")
+
+    def __str__(self):
+        return f"{self.as_of} {self.rules_digest[:8]}"

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from beacon.core.choices import ScopeKind
 from beacon.core.permissions import can, restrict, scope_kinds
 
+from .current import on_day
 from .models import KeyProject, ProgressReport, ProjectIssue
-from .services import project_status
 
 
 @dataclass(frozen=True)
@@ -111,9 +111,9 @@ def _issues_overdue(user, today: dt.date) -> list[Reminder]:
 
 def _escalations(user, today: dt.date) -> list[Reminder]:
     found = [_issue_reminder(issue, "escalated", today) for issue in _overdue(user, today)]
-    result = project_status(user, today)
-    escalated = [p["project_id"] for p in result["projects"] if p.get("escalate")]
-    for project in restrict(KeyProject.objects.filter(code__in=escalated), user):
+    for project in on_day(user, today, restrict(KeyProject.objects.all(), user)):
+        if not project.current_status.escalate:
+            continue
         found.append(
             Reminder(
                 "escalated",

@@ -18,7 +18,7 @@ from beacon.promotion.choices import Stage
 from beacon.promotion.models import Lead
 
 from .choices import DEFAULT_MILESTONES
-from .models import KeyProject, LeagueTable, Milestone, ProgressReport, StatusRules
+from .models import KeyProject, LeagueTable, Milestone, StatusRules
 from .shipped_rules import shipped_rules_text
 
 # The earliest day a status is computed for: escalation looks back two month-ends.
@@ -52,11 +52,13 @@ def check_lead(lead, project: KeyProject | None = None) -> None:
 
 def open_key_project(project: KeyProject, user) -> KeyProject:
     """The one way a key project is made (from the form, the API, or a signed lead's panel):
-    saved through the write gate with the default milestones."""
+    saved through the write gate with the default milestones, its status judged once."""
+    from .current import judged_once  # current judges with this module's frames
 
     def work():
-        project.save()
-        plan_default_milestones(project)
+        with judged_once():
+            project.save()
+            plan_default_milestones(project)
         return project
 
     return gate.write(user, "add", work)
@@ -100,7 +102,11 @@ def lead_defaults(lead) -> dict:
 
 
 def frames(projects) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Projects, milestones, reports and monthly plans in the batch command's columns."""
+    """Projects, milestones, reports and monthly plans in the batch command's columns (of
+    the models ``projects`` is of: a migration passes its own)."""
+    related = projects.model._meta
+    milestone_model = related.get_field("milestones").related_model
+    report_model = related.get_field("reports").related_model
     rows = list(
         projects.order_by("code").values_list(
             "code", "name", "park__code", "total_investment", "start_date", "end_date", "category"
@@ -123,7 +129,7 @@ def frames(projects) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataF
     milestones = pl.DataFrame(
         [
             [c, n, p.isoformat(), a.isoformat() if a else None]
-            for c, n, p, a in Milestone.objects.filter(project__in=projects).values_list(
+            for c, n, p, a in milestone_model.objects.filter(project__in=projects).values_list(
                 "project__code", "name", "planned_date", "actual_date"
             )
         ],
@@ -132,10 +138,11 @@ def frames(projects) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataF
     )
     reports = pl.DataFrame(
         [
-            [c, m, None if v is None else str(v)]
-            for c, m, v in ProgressReport.objects.filter(project__in=projects).values_list(
-                "project__code", "month", "investment_completed"
-            )
+            [c, m, str(v)]
+            # a report filed without the investment figure gives none to judge by
+            for c, m, v in report_model.objects.filter(
+                project__in=projects, investment_completed__isnull=False
+            ).values_list("project__code", "month", "investment_completed")
         ],
         schema={"project_id": text, "month": text, "investment_completed": text},
         orient="row",

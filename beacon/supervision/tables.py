@@ -69,31 +69,51 @@ SMALL = {"td": {"class": "small"}}
 
 
 class SupervisionListTable(BaseTable):
-    """The supervision list's rows (computed, worst status first, so not re-sorted)."""
+    """The supervision list's rows: projects with their status (``current_status``) and
+    details (``exports.with_details``), worst status first; sorted in SQL by a header when
+    the statuses are today's, kept."""
 
     project = tables.TemplateColumn(
         verbose_name=_("Project"),
-        template_code='<a href="{{ value.get_absolute_url }}">{{ value.name }}</a>'
-        '<div class="small text-secondary">{{ value.code }}</div>',
+        accessor="code",
+        order_by=("code",),
+        template_code='<a href="{{ record.get_absolute_url }}">{{ record.name }}</a>'
+        '<div class="small text-secondary">{{ record.code }}</div>',
     )
-    park = tables.Column(verbose_name=_("Park"), accessor="project__park")
+    park = tables.Column(verbose_name=_("Park"), order_by=("park__code",))
     completion = tables.TemplateColumn(
         verbose_name=_("Completed (%)"),
         attrs=NUMERIC,
+        orderable=False,
         template_code="{% if value is not None %}{% widthratio value 1 100 %}%{% else %}—"
         "{% endif %}",
     )
-    lag_points = tables.Column(verbose_name=_("Lag (points)"), attrs=NUMERIC, default="—")
+    lag_points = tables.Column(
+        verbose_name=_("Lag (points)"),
+        accessor="current_status__lag_points",
+        attrs=NUMERIC,
+        default="—",
+    )
     status = tables.TemplateColumn(
-        verbose_name=_("Status"), template_name="supervision/status_cell.html"
+        verbose_name=_("Status"),
+        accessor="current_status__status",
+        order_by=("current_status__severity", "-current_status__lag_points", "code"),
+        template_name="supervision/status_cell.html",
     )
     reasons = tables.TemplateColumn(
-        verbose_name=_("Reasons"), template_code='{{ value|join:"; " }}', attrs=SMALL
+        verbose_name=_("Reasons"),
+        accessor="current_status__reasons",
+        orderable=False,
+        template_code='{{ value|join:"; " }}',
+        attrs=SMALL,
     )
     issues = tables.TemplateColumn(
-        verbose_name=_("Open issues"), template_name="supervision/issues_cell.html", attrs=SMALL
+        verbose_name=_("Open issues"),
+        accessor="open_issues",
+        orderable=False,
+        template_name="supervision/issues_cell.html",
+        attrs=SMALL,
     )
 
     class Meta(BaseTable.Meta):
-        orderable = False
         attrs = {**BaseTable.Meta.attrs, "id": "supervision-list"}

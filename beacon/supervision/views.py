@@ -20,7 +20,7 @@ from beacon.core.views.generic import views_for
 from beacon.promotion.models import Lead
 from beacon.registry.models import Park
 
-from . import exports, filtersets, forms, services, tables
+from . import current, exports, filtersets, forms, services, tables
 from .gantt import gantt
 from .models import KeyProject, LeagueTable, Milestone, ProgressReport, ProjectIssue, StatusRules
 from .reminders import reminders_for
@@ -52,12 +52,12 @@ class KeyProjectView(generic.ObjectView):
     def get_extra_context(self, project):
         user = self.request.user
         day = as_of(self.request)
-        result = services.project_status(user, day)
-        status = next(p for p in result["projects"] if p["project_id"] == project.code)
+        # this project's status alone: kept for today, judged over its own inputs otherwise
+        status = current.on_day(user, day, KeyProject.objects.filter(pk=project.pk))[0]
         milestones = list(restrict(project.milestones.all(), user))
         today = timezone.localdate()
         return {
-            "status": status,
+            "status": status.current_status,
             "as_of": day,
             "milestones": milestones,
             "reports": restrict(project.reports.all(), user),
@@ -96,23 +96,27 @@ class SupervisionListView(generic.ObjectPermissionMixin, View):
         filterset = filtersets.SupervisionListFilterSet(
             request.GET or None, queryset=self.restricted(), request=request
         )
+        # today's statuses are kept, so the status filters apply in SQL; another day's
+        # are judged first and filtered after
+        filterset.kept = kept = day == timezone.localdate()
         if filterset.is_bound and not filterset.is_valid():
-            projects, keep = KeyProject.objects.none(), None
+            projects = KeyProject.objects.none()
         else:
-            projects, keep = filterset.qs, filterset.keep if filterset.is_bound else None
-        status = services.project_status(request.user, day, projects=projects)
-        rows = exports.supervision_list(request.user, day, status, projects)
-        if keep is not None:
-            rows = [row for row in rows if keep(row)]
+            projects = filterset.qs
+        rows = current.on_day(request.user, day, projects)
+        if not kept and filterset.is_bound:
+            rows = [project for project in rows if filterset.keep(project)]
         fmt = request.GET.get("format")
         if fmt:
-            return self.download(fmt, day, rows)
-        table = tables.SupervisionListTable(rows)
+            return self.download(fmt, day, exports.with_details(request.user, day, list(rows)))
+        table = tables.SupervisionListTable(rows, orderable=kept)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        # the page's projects, as the table will draw them, get their details
+        page = exports.with_details(request.user, day, list(table.page.object_list.data))
         context = {
             **self.base_context(),
             "as_of": day,
-            "rows": list(table.page.object_list.data),
+            "rows": page,
             "table": table,
             "filter_form": filterset.form,
             "querystring": request.GET.urlencode(),
@@ -122,8 +126,8 @@ class SupervisionListView(generic.ObjectPermissionMixin, View):
             return render(request, "core/inc/table.html", context)
         return render(request, "supervision/list.html", context)
 
-    def download(self, fmt, day, rows):
-        headers, cells = exports.list_table(rows)
+    def download(self, fmt, day, projects):
+        headers, cells = exports.list_table(projects)
         name = f"supervision-list-{day}"
         if fmt == "csv":
             return table_attachment(fmt, headers, cells, name)
@@ -164,10 +168,13 @@ class LeagueView(generic.ObjectPermissionMixin, View):
     def get(self, request):
         self.require("view")
         day = as_of(request)
-        result = services.project_status(request.user, day)
+        if day == timezone.localdate():
+            league = current.league_of_today(request.user)
+        else:
+            league = services.project_status(request.user, day)["parks"]
         parks = park_names()
         if request.GET.get("format"):
-            headers, cells = exports.league_table(result["parks"], parks)
+            headers, cells = exports.league_table(league, parks)
             subtitle = _("As of %(date)s, from the projects as they stand") % {"date": day}
             return download(
                 request.GET["format"],
@@ -180,10 +187,7 @@ class LeagueView(generic.ObjectPermissionMixin, View):
         context = {
             **self.base_context(),
             "as_of": day,
-            "parks": [
-                {**row, "name": parks.get(row["park"], row["park"])} for row in result["parks"]
-            ],
-            "projects": result["projects"],
+            "parks": [{**row, "name": parks.get(row["park"], row["park"])} for row in league],
             "can_publish": can(request.user, LeagueTable, "add"),
             "rule_version": services.rule_version_in_force(),
             "published": restrict(LeagueTable.objects.all(), request.user)[:10],

@@ -125,7 +125,7 @@ def test_the_supervision_list_in_word_and_excel(projects, client_for):
     url = reverse("supervision:list")
     client = client_for("zone_admin")
     page = client.get(url, {"as_of": AS_OF})
-    assert [(r["project"].code, r["status"]) for r in page.context["rows"]] == [
+    assert [(r.code, r.current_status.status) for r in page.context["rows"]] == [
         ("K2", "red"),
         ("K1", "green"),
     ]
@@ -220,7 +220,7 @@ def test_the_supervision_list_filters_pages_and_exports_what_it_shows(projects, 
     admin = client_for("zone_admin")
 
     def codes(response):
-        return [r["project"].code for r in response.context["rows"]]
+        return [r.code for r in response.context["rows"]]
 
     first = admin.get(url, {"as_of": AS_OF})
     assert (first.context["table"].paginator.count, len(codes(first))) == (62, 50)

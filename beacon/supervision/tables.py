@@ -1,4 +1,6 @@
 import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.tables import NUMERIC, BaseTable, version_column
@@ -71,22 +73,13 @@ SMALL = {"td": {"class": "small"}}
 class SupervisionListTable(BaseTable):
     """The supervision list's rows: projects with their status (``current_status``) and
     details (``exports.with_details``), worst status first; sorted in SQL by a header when
-    the statuses are today's, kept."""
+    the statuses are today's, kept. Cells are drawn here or from a small template of their
+    own, not a template column, which copies the whole page's context for every cell."""
 
-    project = tables.TemplateColumn(
-        verbose_name=_("Project"),
-        accessor="code",
-        order_by=("code",),
-        template_code='<a href="{{ record.get_absolute_url }}">{{ record.name }}</a>'
-        '<div class="small text-secondary">{{ record.code }}</div>',
-    )
+    project = tables.Column(verbose_name=_("Project"), accessor="code", order_by=("code",))
     park = tables.Column(verbose_name=_("Park"), order_by=("park__code",))
-    completion = tables.TemplateColumn(
-        verbose_name=_("Completed (%)"),
-        attrs=NUMERIC,
-        orderable=False,
-        template_code="{% if value is not None %}{% widthratio value 1 100 %}%{% else %}—"
-        "{% endif %}",
+    completion = tables.Column(
+        verbose_name=_("Completed (%)"), attrs=NUMERIC, orderable=False, default="—"
     )
     lag_points = tables.Column(
         verbose_name=_("Lag (points)"),
@@ -94,26 +87,40 @@ class SupervisionListTable(BaseTable):
         attrs=NUMERIC,
         default="—",
     )
-    status = tables.TemplateColumn(
+    status = tables.Column(
         verbose_name=_("Status"),
         accessor="current_status__status",
         order_by=("current_status__severity", "-current_status__lag_points", "code"),
-        template_name="supervision/status_cell.html",
     )
-    reasons = tables.TemplateColumn(
+    reasons = tables.Column(
         verbose_name=_("Reasons"),
         accessor="current_status__reasons",
         orderable=False,
-        template_code='{{ value|join:"; " }}',
         attrs=SMALL,
     )
-    issues = tables.TemplateColumn(
-        verbose_name=_("Open issues"),
-        accessor="open_issues",
-        orderable=False,
-        template_name="supervision/issues_cell.html",
-        attrs=SMALL,
+    issues = tables.Column(
+        verbose_name=_("Open issues"), accessor="open_issues", orderable=False, attrs=SMALL
     )
 
     class Meta(BaseTable.Meta):
         attrs = {**BaseTable.Meta.attrs, "id": "supervision-list"}
+
+    def render_project(self, record):
+        return format_html(
+            '<a href="{}">{}</a><div class="small text-secondary">{}</div>',
+            record.get_absolute_url(),
+            record.name,
+            record.code,
+        )
+
+    def render_completion(self, value):
+        return f"{round(value * 100)}%"
+
+    def render_status(self, record):
+        return render_to_string("supervision/status_cell.html", {"record": record})
+
+    def render_reasons(self, value):
+        return "; ".join(value)
+
+    def render_issues(self, record):
+        return render_to_string("supervision/issues_cell.html", {"record": record})

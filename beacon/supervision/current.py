@@ -303,3 +303,33 @@ def league_of_today(user) -> list[dict]:
         orient="row",
     )
     return engine.league_table(frame)
+
+
+def status_of_today(user) -> dict:
+    """What ``project_status`` answers for today, from the kept statuses."""
+    refresh()
+    rows = (
+        restrict(KeyProject.objects.all(), user)
+        .order_by("code")
+        .values_list(
+            "code",
+            "current_status__status",
+            "current_status__lag_points",
+            "current_status__reasons",
+            "current_status__escalate",
+        )
+    )
+    return {
+        "as_of": timezone.localdate().isoformat(),
+        "projects": [
+            {
+                "project_id": code,
+                "status": status,
+                "lag_points": lag,
+                "reasons": reasons,
+                **({"escalate": True} if escalate else {}),
+            }
+            for code, status, lag, reasons, escalate in rows
+        ],
+        "parks": league_of_today(user),
+    }

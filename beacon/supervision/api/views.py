@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from beacon.core.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from .. import filtersets, services
+from .. import current, filtersets, services
 from ..models import (
     KeyProject,
     LeagueTable,
@@ -19,8 +19,8 @@ from . import serializers
 
 STATUS_DESCRIPTION = """The status of the key projects in your scope and their parks' league table
 as of a day, by the status rules in force: what `beacon supervise --json` prints,
-`{"as_of": "YYYY-MM-DD", "projects": [...], "parks": [...]}`. Nothing is stored; a league
-table is published from the UI."""
+`{"as_of": "YYYY-MM-DD", "projects": [...], "parks": [...]}`. Today's statuses are read as
+kept; another day's are judged for the request. A league table is published from the UI."""
 
 
 class KeyProjectViewSet(ScopedModelViewSet):
@@ -46,7 +46,9 @@ class KeyProjectViewSet(ScopedModelViewSet):
         query = serializers.StatusQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         as_of = query.validated_data.get("as_of") or timezone.localdate()
-        # project_status reads the projects through the permission layer (restrict)
+        # both read the projects through the permission layer (restrict)
+        if as_of == timezone.localdate():
+            return Response(current.status_of_today(request.user))
         return Response(services.project_status(request.user, as_of))
 
 

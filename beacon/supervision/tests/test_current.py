@@ -255,3 +255,18 @@ def test_the_list_and_a_project_page_cost_the_same_at_20_and_200_projects(zone, 
     client.get(pages[0])
     assert [count_queries(client, url) for url in pages] == small
     assert_kept()
+
+
+def test_the_api_answers_today_from_the_kept_statuses_as_judging_anew_would(zone, today, users):
+    from rest_framework.test import APIClient
+
+    made = make_projects(zone)
+    ProgressReport.objects.create(
+        project=made["K2"], month="2024-06", investment_completed=10_000_000
+    )
+    for role in ("zone_admin", "park_officer"):
+        client = APIClient()
+        client.force_authenticate(users[role])
+        answer = client.get("/api/v1/supervision/projects/status/").json()
+        assert answer == services.project_status(users[role], DAY)
+    assert [p["project_id"] for p in answer["projects"]] == ["K1"]

@@ -202,6 +202,7 @@ UNRECORDED_BULK = {
     ("registry/tallies.py", "bulk_create"): "the dashboard's totals, not recorded",
     ("registry/tallies.py", "bulk_update"): "the dashboard's totals, not recorded",
     ("evaluation/charts.py", "bulk_create"): "a run's charts, not recorded",
+    ("supervision/current.py", "bulk_create"): "kept statuses, judged from recorded inputs",
 }
 
 

@@ -33,7 +33,7 @@ import polars as pl
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from beacon.analytics import supervision as engine
@@ -66,8 +66,6 @@ KEPT_FIELDS = (
     "planned_investment",
 )
 
-# Projects being deleted: their milestones' and reports' deletes do not judge them again.
-_closing: ContextVar[frozenset] = ContextVar("beacon_supervision_closing", default=frozenset())
 # Inside ``judged_once``: the projects written so far, judged when the block ends.
 _pending: ContextVar[set | None] = ContextVar("beacon_supervision_pending", default=None)
 
@@ -130,7 +128,7 @@ def _hold() -> StatusRefresh:
 
 def keep(project_ids: Iterable[int]) -> None:
     """Judge these projects again as of today, in the caller's transaction."""
-    ids = set(project_ids) - _closing.get()
+    ids = set(project_ids)
     if not ids:
         return
     pending = _pending.get()
@@ -202,12 +200,10 @@ def _child_written(sender, instance, raw=False, **kwargs):
         keep({instance.project_id, getattr(instance, "_project_before", None)} - {None})
 
 
-def _project_closing(sender, instance, **kwargs):
-    _closing.set(_closing.get() | {instance.pk})
-
-
-def _project_closed(sender, instance, **kwargs):
-    _closing.set(_closing.get() - {instance.pk})
+def _child_deleted(sender, instance, origin=None, **kwargs):
+    # deleted with its project (``origin``, one or a queryset of them): nothing to judge
+    if not isinstance(origin, KeyProject) and getattr(origin, "model", None) is not KeyProject:
+        keep([instance.project_id])
 
 
 def _rules_changed(sender, raw=False, **kwargs):
@@ -224,13 +220,11 @@ def connect() -> None:
     """Judge again on every write to a status's inputs (at start-up)."""
     uid = "beacon.supervision.current"
     post_save.connect(_project_saved, KeyProject, dispatch_uid=f"{uid}.project")
-    pre_delete.connect(_project_closing, KeyProject, dispatch_uid=f"{uid}.closing")
-    post_delete.connect(_project_closed, KeyProject, dispatch_uid=f"{uid}.closed")
     for model in (Milestone, ProgressReport):
         name = model._meta.model_name
         pre_save.connect(_child_saving, model, dispatch_uid=f"{uid}.{name}.before")
         post_save.connect(_child_written, model, dispatch_uid=f"{uid}.{name}.saved")
-        post_delete.connect(_child_written, model, dispatch_uid=f"{uid}.{name}.deleted")
+        post_delete.connect(_child_deleted, model, dispatch_uid=f"{uid}.{name}.deleted")
     for model in (StatusRules, StatusRuleVersion):
         name = model._meta.model_name
         post_save.connect(_rules_changed, model, dispatch_uid=f"{uid}.{name}.saved")

@@ -68,6 +68,8 @@ def kept() -> dict:
 
 
 def assert_kept(day=DAY):
+    # no kept status outlives its project: the check a commit would make
+    connection.check_constraints()
     assert kept() == from_scratch(day)
     assert set(CurrentStatus.objects.values_list("as_of", flat=True)) <= {day}
 
@@ -111,9 +113,15 @@ def test_the_kept_status_is_judged_anew_on_every_write(zone, today):
     issue.resolved_on = DAY
     issue.save()
     assert_kept()
-    k1.delete()
+    Milestone.objects.create(project=k1, name="封顶", planned_date=dt.date(2024, 9, 1))
+    ProgressReport.objects.create(project=k1, month="2024-05", investment_completed=1)
+    k1.delete()  # with its milestone and report
     assert_kept()
     assert list(kept()) == ["K2"]
+    Milestone.objects.create(project=k2, name="封顶", planned_date=dt.date(2024, 9, 1))
+    KeyProject.objects.filter(code="K2").delete()
+    assert_kept()
+    assert kept() == {}
 
 
 def test_a_project_made_with_its_milestones_through_the_api(zone, today, users):

@@ -174,3 +174,20 @@ def test_the_change_log_records_every_row_as_written_by_the_admin(demo):
         action=ChangeLogEntry.Action.UPDATE
     )
     assert update.changes["planned_date"][0] == str(replanned.baseline_date)
+
+
+def test_the_kept_statuses_are_those_of_the_demo_as_built(demo):
+    """The demo writes its milestones, reports and issues in bulk, which sends no signals:
+    each project is judged once its course is written."""
+    from beacon.supervision.models import CurrentStatus
+
+    result = services.project_status(demo.admin, demo.today)
+    judged = {
+        p["project_id"]: (p["status"], p["lag_points"], p["reasons"], bool(p.get("escalate")))
+        for p in result["projects"]
+    }
+    kept = {
+        s.project.code: (s.status, s.lag_points, s.reasons, s.escalate)
+        for s in CurrentStatus.objects.select_related("project").filter(as_of=demo.today)
+    }
+    assert kept == judged

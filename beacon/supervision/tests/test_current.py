@@ -278,3 +278,27 @@ def test_the_api_answers_today_from_the_kept_statuses_as_judging_anew_would(zone
         answer = client.get("/api/v1/supervision/projects/status/").json()
         assert answer == services.project_status(users[role], DAY)
     assert [p["project_id"] for p in answer["projects"]] == ["K1"]
+
+
+def test_the_upgrade_judges_every_existing_project(zone, today):
+    """Migration 0007 on a database whose projects have no kept status yet."""
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("beacon.supervision.migrations.0007_fill_current_statuses")
+    made = make_projects(zone)
+    ProgressReport.objects.create(
+        project=made["K1"], month="2024-06", investment_completed=40_000_000
+    )
+    CurrentStatus.objects.all().delete()
+    StatusRefresh.objects.all().delete()
+    fill.judge_every_project(apps, None)
+    assert_kept()
+    assert kept()["K1"][0] == "amber"
+    marker = StatusRefresh.objects.get()
+    assert (marker.as_of, marker.rules_digest) == (
+        DAY,
+        current.rules_digest(services.rules_in_force()[1]),
+    )
+    assert current.refresh() is False

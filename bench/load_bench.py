@@ -102,6 +102,7 @@ def prepare(users: int, seed: int) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from beacon.chains.models import Chain
     from beacon.core.models import User
@@ -110,6 +111,11 @@ def prepare(users: int, seed: int) -> dict:
     from beacon.evaluation.models import EvaluationRun
     from beacon.registry.models import Enterprise, Park
 
+    if connection.vendor == "postgresql":
+        # the planner's statistics, as autovacuum keeps them on a served database (a build
+        # or an upgrade's migrations may have just written most rows)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     for user in User.objects.filter(username__in=[name for name, _role in DEMO_USERS]):
         if user.has_usable_password():
             user.set_unusable_password()

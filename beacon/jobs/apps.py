@@ -9,5 +9,10 @@ class JobsConfig(AppConfig):
 
     def ready(self):
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
+        from beacon.core.views.generic import register_import_queue
+
+        from .imports import queue_import
+
+        register_import_queue(queue_import)
 
         register_group(MenuGroup(_("Jobs"), (MenuItem(_("My jobs"), "jobs:job_list", "jobs.job"),)))

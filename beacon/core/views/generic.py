@@ -399,13 +399,29 @@ class BulkImportView(ObjectPermissionMixin, View):
             context["file_error"] = _("Choose one of the encodings offered.")
             return render(request, self.template_name, context, status=400)
         try:
-            sheet = read_sheet(upload.read(), encoding or None)
+            data = upload.read()
+            sheet = read_sheet(data, encoding or None)
         except SpreadsheetError as e:
             context["file_error"] = str(e)
             return render(request, self.template_name, context, status=400)
-        result = resource.run(sheet, user=request.user, dry_run=bool(request.POST.get("dry_run")))
+        dry_run = bool(request.POST.get("dry_run"))
+        if IMPORT_QUEUE and len(sheet.rows) > settings.BEACON_IMPORT_INLINE_ROWS:
+            # the file was read whole to count its rows; the worker checks and writes it
+            queue = IMPORT_QUEUE[0]
+            return redirect(queue(request.user, resource, data, encoding, dry_run))
+        result = resource.run(sheet, user=request.user, dry_run=dry_run)
         context["result"] = result
         return render(request, self.template_name, context, status=200 if result.ok else 400)
+
+
+# What imports a large upload in the background, registered by the jobs app:
+# ``queue(user, resource, data, encoding, dry_run)`` -> the queued job's page; an upload of
+# more data rows than BEACON_IMPORT_INLINE_ROWS is imported so.
+IMPORT_QUEUE: list[Callable] = []
+
+
+def register_import_queue(queue: Callable) -> None:
+    IMPORT_QUEUE[:] = [queue]
 
 
 class TemplateDownloadView(ObjectPermissionMixin, View):

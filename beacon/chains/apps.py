@@ -12,6 +12,7 @@ class ChainsConfig(AppConfig):
         from beacon.core.views.generic import register_panel
         from beacon.registry.models import Enterprise
 
+        from . import jobs  # noqa: F401  (registers the kind of job a target list is)
         from .views import chain_master_panel
 
         register_panel(Enterprise, chain_master_panel)

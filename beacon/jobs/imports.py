@@ -1,53 +1,53 @@
 """An upload of more data rows than ``BEACON_IMPORT_INLINE_ROWS`` is imported by a worker.
 
-The import page reads the file to count its rows, keeps it under ``BEACON_JOB_FILES/uploads``
-and queues a job; the worker imports it as the user who uploaded it, through the same
-resource as the page: the whole file is checked before anything is written, every problem
-is one of the job's messages (``row N, column X: reason``), and a file with any problem
-writes nothing. The kept upload is removed when the job ends, whatever its end.
+The import page reads the file to count its rows, keeps it in the job's folder (under
+``BEACON_JOB_FILES``) and queues a job; the worker imports it as the user who uploaded it,
+through the same resource as the page: the whole file is checked before anything is
+written, every problem is one of the job's messages (``row N, column X: reason``), and a
+file with any problem writes nothing. The upload is removed when the job ends, whatever its
+end: a failed job's folder is removed, one whose worker died included.
 """
 
 from __future__ import annotations
 
-import uuid
+from pathlib import Path
 
-from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beacon.core.resources import Resource, get_resource
 from beacon.core.tabular import SpreadsheetError, read_sheet
 
-from .services import JobFailed, enqueue, job_kind
+from .services import JobFailed, enqueue, job_files, job_kind
 
 IMPORT = "import"
-UPLOADS = "uploads"
+UPLOAD = "upload"
 
 
 def queue_import(user, resource: Resource, data: bytes, encoding: str, dry_run: bool) -> str:
-    """Keep the uploaded ``data`` and queue its import by ``resource`` for ``user``: the
-    job's page."""
-    upload = f"{UPLOADS}/{uuid.uuid4().hex}"
-    path = settings.BEACON_JOB_FILES / upload
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    """Queue the import of the uploaded ``data`` by ``resource`` for ``user``, the upload
+    kept in the job's folder: the job's page."""
     label = (_("Import check: %(kind)s") if dry_run else _("Import: %(kind)s")) % {
         "kind": resource.model._meta.verbose_name_plural
     }
-    job = enqueue(
-        user,
-        IMPORT,
-        label,
-        resource=resource.kind,
-        upload=upload,
-        encoding=encoding,
-        dry_run=dry_run,
-    )
+    # no worker sees the job before its upload is written
+    with transaction.atomic():
+        job = enqueue(
+            user, IMPORT, label, resource=resource.kind, encoding=encoding, dry_run=dry_run
+        )
+        path = upload_of(job)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     return job.get_absolute_url()
 
 
+def upload_of(job) -> Path:
+    return job_files(job) / UPLOAD
+
+
 @job_kind(IMPORT)
-def import_upload(job, progress, *, resource: str, upload: str, encoding: str, dry_run: bool):
-    path = settings.BEACON_JOB_FILES / upload
+def import_upload(job, progress, *, resource: str, encoding: str, dry_run: bool):
+    path = upload_of(job)
     try:
         try:
             sheet = read_sheet(path.read_bytes(), encoding or None)

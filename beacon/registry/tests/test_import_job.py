@@ -3,12 +3,12 @@ job, run by a real ``beacon worker`` process: as the user who uploaded it, with 
 checks, every problem listed and nothing written on any, the upload removed afterwards."""
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from beacon.core.models import ChangeLogEntry
 from beacon.jobs.choices import JobState
+from beacon.jobs.imports import upload_of
 from beacon.jobs.models import Job
 from beacon.jobs.tests.workers import run_worker
 from beacon.registry.models import Enterprise
@@ -30,9 +30,9 @@ def upload(client, rows, **data):
     return client.post(reverse("registry:enterprise_import"), {"file": file, **data})
 
 
-def uploads() -> list:
-    folder = django_settings.BEACON_JOB_FILES / "uploads"
-    return list(folder.iterdir()) if folder.exists() else []
+def kept(job) -> bool:
+    """Whether the job's upload is still kept."""
+    return upload_of(job).exists()
 
 
 def test_a_large_upload_is_a_job_that_imports_as_the_page_does(zone, users, client_for, settings):
@@ -42,7 +42,7 @@ def test_a_large_upload_is_a_job_that_imports_as_the_page_does(zone, users, clie
     job = Job.objects.get()
     assert response.status_code == 302 and response.url == job.get_absolute_url()
     assert (job.owner, job.state) == (users["park_officer"], JobState.QUEUED)
-    assert len(uploads()) == 1
+    assert kept(job)
     assert not Enterprise.objects.filter(uscc=GOOD[1][0]).exists()
     # the job is its owner's: another user's page of it is 404
     assert client_for("promoter").get(job.get_absolute_url()).status_code == 404
@@ -56,7 +56,7 @@ def test_a_large_upload_is_a_job_that_imports_as_the_page_does(zone, users, clie
         2,
         2,
     )
-    assert uploads() == []
+    assert not kept(job)
     made = Enterprise.objects.get(uscc=GOOD[1][0])
     assert (made.name, made.industry.code, made.park.code, made.high_tech) == (
         "肇庆新能源电池有限公司",
@@ -90,6 +90,7 @@ def test_a_bad_file_fails_with_every_row_problem_and_writes_nothing(
     upload(officer, GOOD, dry_run="1")
     failed, checked = Job.objects.order_by("pk")
     assert str(checked) == "Import check: enterprises"
+    assert kept(failed) and kept(checked)
 
     run_worker()
 
@@ -107,7 +108,7 @@ def test_a_bad_file_fails_with_every_row_problem_and_writes_nothing(
         "Dry run, nothing written: 2 created, 0 updated, 0 unchanged",
     )
     assert (Enterprise.objects.count(), ChangeLogEntry.objects.count()) == (enterprises, entries)
-    assert uploads() == []
+    assert not kept(failed) and not kept(checked)
     # the failure is shown on the job's page, to its owner
     page = officer.get(failed.get_absolute_url())
     assert "row 4, column park: outside your scope" in page.content.decode()

@@ -329,6 +329,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 BEACON_JOB_FILES = BEACON_HOME / "jobs"
 # A list export of more rows than this is written by a worker, and downloaded from its job.
 BEACON_EXPORT_INLINE_ROWS = int(os.environ.get("BEACON_EXPORT_INLINE_ROWS", 20_000))
+# An upload of more data rows than this is imported by a worker: the page queues it at once.
+BEACON_IMPORT_INLINE_ROWS = int(os.environ.get("BEACON_IMPORT_INLINE_ROWS", 5_000))
 BEACON_WORKER_HEARTBEAT = int(os.environ.get("BEACON_WORKER_HEARTBEAT", 10))
 BEACON_WORKER_TIMEOUT = int(os.environ.get("BEACON_WORKER_TIMEOUT", 120))
 

@@ -12,7 +12,10 @@ class ChainsConfig(AppConfig):
         from beacon.core.views.generic import register_panel
         from beacon.registry.models import Enterprise
 
-        from . import membership
+        from . import (
+            jobs,  # noqa: F401  (registers the kind of job a target list is)
+            membership,
+        )
         from .views import chain_master_panel
 
         membership.connect()

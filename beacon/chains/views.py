@@ -12,7 +12,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
-from beacon.analytics.conditions import RuleError
 from beacon.core import gate
 from beacon.core.permissions import can, restrict
 from beacon.core.versions import VersionedObjectView
@@ -23,6 +22,7 @@ from beacon.promotion.models import Lead, Team
 from beacon.registry.models import Enterprise
 
 from . import filtersets, forms, services, tables
+from .jobs import queue_target_list
 from .models import Chain, LinkMapping, Target, TargetList
 
 STATUS_COLOURS = {"strong": "#2fb344", "weak": "#f59f00", "missing": "#d63939"}
@@ -273,7 +273,8 @@ def chain_master_panel(enterprise, user):
 
 
 class TargetListCreateView(generic.ObjectPermissionMixin, View):
-    """Rank a candidate file in the data folder for a chain's gaps."""
+    """Rank a candidate file in the data folder for a chain's gaps: a background job, whose
+    page the user is sent to."""
 
     model = TargetList
 
@@ -294,20 +295,17 @@ class TargetListCreateView(generic.ObjectPermissionMixin, View):
         form = self.form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                target_list = services.make_target_list(
-                    data["chain"],
-                    data["candidates"],
-                    request.user,
-                    top=data["top"],
-                    exclude_provinces=data["exclude_provinces"],
-                    home_province=data["home_province"] or None,
-                    home_city=data["home_city"] or None,
-                )
-            except (RuleError, ValueError) as e:
-                form.add_error(None, str(e))
-            else:
-                return redirect(target_list.get_absolute_url())
+            job = queue_target_list(
+                request.user,
+                data["chain"],
+                data["candidates"],
+                top=data["top"],
+                exclude_provinces=data["exclude_provinces"],
+                home_province=data["home_province"] or None,
+                home_city=data["home_city"] or None,
+            )
+            messages.success(request, _("The list is queued; this page shows how it goes."))
+            return redirect(job.get_absolute_url())
         context = {**self.base_context(), "form": form}
         return render(request, "chains/targetlist_add.html", context, status=400)
 

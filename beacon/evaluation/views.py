@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from beacon.analytics.conditions import RuleError
-from beacon.core.downloads import attachment, table_attachment
+from beacon.core.downloads import TABLE_FORMATS, attachment, export, exporter, table_file
 from beacon.core.permissions import can, restrict
 from beacon.core.versions import VersionedObjectView
 from beacon.core.views import generic
@@ -277,18 +277,38 @@ class RunExportView(generic.ObjectPermissionMixin, View):
     def get(self, request, pk, table):
         run = get_object_or_404(self.restricted("view"), pk=pk)
         fmt = request.GET.get("format", "xlsx")
-        if fmt not in ("csv", "xlsx") or table not in ("results", "parks"):
+        if fmt not in TABLE_FORMATS or table not in ("results", "parks"):
             raise Http404
         if table == "results":
             if not can(request.user, EvaluationResult, "view"):
                 raise Http404
-            headers, rows = run_results_table(run, restrict(run.results.all(), request.user))
+            rows = restrict(run.results.all(), request.user).count()
         else:
-            classes = [n for n, _m in run.version.parsed.classes.thresholds] or list("ABCD")
-            headers = [*PARK_COLUMNS, *classes]
-            rows = [[row.get(h) for h in headers] for row in run.park_results]
-        name = slugify(f"{run.scheme.code}-{run.year}-run{run.pk}-{table}")
-        return table_attachment(fmt, headers, rows, name, table)
+            rows = len(run.park_results)
+        what = _("results") if table == "results" else _("park table")
+        label = _("Export: run %(run)s, %(table)s (%(format)s)") % {
+            "run": run.pk,
+            "table": what,
+            "format": fmt.upper(),
+        }
+        return export(request.user, RUN_EXPORT, rows, label, run=run.pk, table=table, fmt=fmt)
+
+
+RUN_EXPORT = "evaluation.run"
+
+
+@exporter(RUN_EXPORT)
+def run_file(user, *, run: int, table: str, fmt: str) -> tuple[str, bytes]:
+    """A run's results or park table as ``user`` sees it, at once or in a worker."""
+    found = restrict(EvaluationRun.objects.select_related("scheme", "version"), user).get(pk=run)
+    if table == "results":
+        headers, rows = run_results_table(found, restrict(found.results.all(), user))
+    else:
+        classes = [n for n, _m in found.version.parsed.classes.thresholds] or list("ABCD")
+        headers = [*PARK_COLUMNS, *classes]
+        rows = [[row.get(h) for h in headers] for row in found.park_results]
+    name = slugify(f"{found.scheme.code}-{found.year}-run{found.pk}-{table}")
+    return table_file(fmt, headers, rows, name, table)
 
 
 # -- results -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,11 +135,10 @@ def finish(job: Job, result: models.Model | ResultFile | None) -> None:
         fields["result_type"] = ContentType.objects.get_for_model(result)
         fields["result_id"] = result.pk
     elif isinstance(result, ResultFile):
-        relative = Path(str(job.pk)) / Path(result.name).name
-        path = settings.BEACON_JOB_FILES / relative
+        path = job_files(job) / Path(result.name).name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(result.content)
-        fields["result_file"] = str(relative)
+        fields["result_file"] = str(path.relative_to(settings.BEACON_JOB_FILES))
     Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(**fields)
 
 
@@ -146,6 +146,13 @@ def fail(job: Job, messages: list[str]) -> None:
     Job.objects.filter(pk=job.pk, state__in=UNFINISHED).update(
         state=JobState.FAILED, finished=timezone.now(), messages=messages
     )
+    # a failed job keeps no files: neither what it was given (an upload) nor part of a result
+    shutil.rmtree(job_files(job), ignore_errors=True)
+
+
+def job_files(job: Job) -> Path:
+    """The folder of a job's own files: what it was given to work on, and what it made."""
+    return settings.BEACON_JOB_FILES / str(job.pk)
 
 
 # -- workers ---------------------------------------------------------------------------------

@@ -9,17 +9,13 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from beacon.core.navigation import MenuGroup, MenuItem, register_group
-        from beacon.core.views.generic import register_export_queue
 
         from . import (
             resources,  # noqa: F401  (resources register their import kinds)
             tallies,
         )
-        from .jobs import LISTS, queue_export
 
         tallies.connect()
-        for label in LISTS:
-            register_export_queue(self.get_model(label.split(".")[1]), queue_export)
 
         register_group(
             MenuGroup(

@@ -14,6 +14,9 @@ from beacon.chains import services
 from beacon.chains.management.commands.chains import COLUMNS, write_targets
 from beacon.chains.models import Chain, LinkMapping, TargetList
 from beacon.core.models import ChangeLogEntry, ScopeGrant
+from beacon.jobs.choices import JobState
+from beacon.jobs.models import Job
+from beacon.jobs.tests.workers import run_worker
 from beacon.promotion.choices import LeadSource
 from beacon.promotion.models import Lead, Team
 from beacon.registry.models import IndustryClass
@@ -117,6 +120,7 @@ def test_a_chain_master_sees_its_suppliers_and_what_they_lack(zone, chain, clien
     assert "Chain master in 迷你电池链" in html
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_targets_become_leads_and_the_gap_page_follows_them(
     zone, chain, users, client_for, candidate_file
 ):
@@ -134,8 +138,18 @@ def test_targets_become_leads_and_the_gap_page_follows_them(
         reverse("chains:targetlist_add"),
         {"chain": chain.pk, "candidates": "companies.csv", "top": 10, "home_province": "广东省"},
     )
+    # ranked in the background: queued at once, made by a worker as the user
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert (job.owner, job.state) == (users["zone_admin"], JobState.QUEUED)
+    assert not TargetList.objects.exists()
+
+    run_worker()
+
+    job.refresh_from_db()
     target_list = TargetList.objects.get()
-    assert response.status_code == 302 and response.url == target_list.get_absolute_url()
+    assert (job.state, job.result, job.step) == (JobState.DONE, target_list, "2 targets")
+    assert target_list.made_by == users["zone_admin"]
     targets = list(target_list.targets.order_by("rank"))
     assert [(t.link, t.rank, t.name) for t in targets] == [
         ("vehicles", 1, "广州远航新能源汽车有限公司"),
@@ -163,6 +177,29 @@ def test_targets_become_leads_and_the_gap_page_follows_them(
         "enterprises": 0,
     }
     assert other.leads.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_target_list_that_cannot_be_made_fails_its_job_and_keeps_nothing(
+    zone, chain, client_for, candidate_file
+):
+    client = client_for("zone_admin")
+    data = {"chain": chain.pk, "candidates": "companies.csv", "top": 10}
+    client.post(reverse("chains:targetlist_add"), data)
+    candidate_file.unlink()  # taken away before the worker reads it
+    client.post(reverse("chains:targetlist_add"), data)  # refused: no file to choose
+    (job,) = Job.objects.all()
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.state, job.messages) == (
+        JobState.FAILED,
+        ["The candidate file companies.csv is no longer in the data folder."],
+    )
+    assert not TargetList.objects.exists()
+    # the job is its owner's
+    assert client_for("promoter").get(job.get_absolute_url()).status_code == 404
 
 
 def test_the_command_makes_targets_leads(zone, chain, users, candidate_file, tmp_path, capsys):

@@ -4,7 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from beacon.core.models import ChangeLogEntry
 from beacon.core.tabular import read_sheet
+from beacon.jobs.models import Job
+from beacon.jobs.tests.workers import run_worker
 
 
 @pytest.mark.django_db
@@ -72,3 +75,25 @@ def test_export_command_exports_the_login_log_for_the_auditor(users, client_for,
         "export", "failed-logins", "--format", "csv", "--out", str(nothing), "--user", "leader"
     )
     assert read_sheet(nothing.read_bytes()).rows == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_log_export_over_the_limit_is_the_auditors_job_with_the_pages_file(
+    zone, client_for, settings
+):
+    settings.BEACON_EXPORT_INLINE_ROWS = 1
+    auditor = client_for("auditor")
+    query = {"export": "csv", "action": ChangeLogEntry.Action.CREATE}
+    response = auditor.get("/audit/changelog/", query)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.state, job.result_name) == ("done", "changelog.csv")
+    settings.BEACON_EXPORT_INLINE_ROWS = 1_000_000
+    inline = auditor.get("/audit/changelog/", query)
+    download = auditor.get(f"/jobs/{job.pk}/download/")
+    assert b"".join(download.streaming_content) == inline.content
+    assert len(read_sheet(inline.content).rows) == job.total > 1

@@ -7,6 +7,7 @@ permission layer: objects outside the user's scope are 404, never 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,16 +17,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError
 from django.db.models import Max, Model, ProtectedError, Q
 from django.forms import ModelChoiceField
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from .. import changelog, gate, permissions
-from ..downloads import attachment, table_attachment
+from .. import changelog, downloads, gate, permissions
+from ..downloads import table_attachment
 from ..forms import VERSION_FIELD, carry_version, differences, read_at
 from ..models import ChangeLogEntry
 from ..resources import resource_for_model
@@ -126,10 +127,20 @@ class ObjectListView(ObjectPermissionMixin, View):
         else:
             queryset = filterset.qs
         if export in ("csv", "xlsx"):
-            queue = EXPORT_QUEUES.get(self.model)
-            if queue is not None and queryset.count() > settings.BEACON_EXPORT_INLINE_ROWS:
-                return redirect(queue(request.user, self.model, request.GET, export))
-            return export_response(self.model, queryset, export)
+            assert self.model is not None and request.resolver_match is not None
+            label = _("Export: %(list)s (%(format)s)") % {
+                "list": self.model._meta.verbose_name_plural,
+                "format": export.upper(),
+            }
+            return downloads.export(
+                request.user,
+                LIST_EXPORT,
+                queryset.count(),
+                label,
+                page=request.resolver_match.view_name,
+                filters={key: values for key, values in request.GET.lists() if key != "export"},
+                fmt=export,
+            )
         table = self.table_class(queryset, request=request)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
         context = {
@@ -143,14 +154,24 @@ class ObjectListView(ObjectPermissionMixin, View):
         return render(request, self.template_name, context)
 
 
-# A station that writes its long exports in the background registers, per model, what
-# queues one: ``queue(user, model, query, fmt)`` -> the queued job, whose page the user is
-# sent to; a list with more rows than BEACON_EXPORT_INLINE_ROWS is exported so.
-EXPORT_QUEUES: dict[type[Model], Callable] = {}
+LIST_EXPORT = "list"
 
 
-def register_export_queue(model: type[Model], queue: Callable) -> None:
-    EXPORT_QUEUES[model] = queue
+@downloads.exporter(LIST_EXPORT)
+def list_file(user, *, page: str, filters: dict, fmt: str) -> tuple[str, bytes]:
+    """The rows of the list page named ``page`` (its URL name) as ``user`` sees them with
+    ``filters``: the same file at once or in a worker."""
+    query = QueryDict(mutable=True)
+    for key, values in filters.items():
+        query.setlist(key, values)
+    view = resolve(reverse(page)).func.view_class()  # type: ignore[attr-defined]
+    view.setup(SimpleNamespace(user=user, GET=query))
+    filterset = view.filtered(query)
+    if filterset.is_bound and not filterset.is_valid():
+        raise downloads.ExportRefused(
+            [f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()]
+        )
+    return export_table(view.model, filterset.qs, fmt)
 
 
 def export_table(model, queryset, fmt: str) -> tuple[str, bytes]:
@@ -163,11 +184,6 @@ def export_table(model, queryset, fmt: str) -> tuple[str, bytes]:
     return f"{slugify(resource.kind)}.{fmt}", write_table(
         fmt, resource.headers, rows, resource.kind
     )
-
-
-def export_response(model, queryset, fmt: str) -> HttpResponse:
-    name, content = export_table(model, queryset, fmt)
-    return attachment(content, name)
 
 
 # Other stations of the loop add a card to an object's page (an enterprise's evaluation
@@ -399,13 +415,29 @@ class BulkImportView(ObjectPermissionMixin, View):
             context["file_error"] = _("Choose one of the encodings offered.")
             return render(request, self.template_name, context, status=400)
         try:
-            sheet = read_sheet(upload.read(), encoding or None)
+            data = upload.read()
+            sheet = read_sheet(data, encoding or None)
         except SpreadsheetError as e:
             context["file_error"] = str(e)
             return render(request, self.template_name, context, status=400)
-        result = resource.run(sheet, user=request.user, dry_run=bool(request.POST.get("dry_run")))
+        dry_run = bool(request.POST.get("dry_run"))
+        if IMPORT_QUEUE and len(sheet.rows) > settings.BEACON_IMPORT_INLINE_ROWS:
+            # the file was read whole to count its rows; the worker checks and writes it
+            queue = IMPORT_QUEUE[0]
+            return redirect(queue(request.user, resource, data, encoding, dry_run))
+        result = resource.run(sheet, user=request.user, dry_run=dry_run)
         context["result"] = result
         return render(request, self.template_name, context, status=200 if result.ok else 400)
+
+
+# What imports a large upload in the background, registered by the jobs app:
+# ``queue(user, resource, data, encoding, dry_run)`` -> the queued job's page; an upload of
+# more data rows than BEACON_IMPORT_INLINE_ROWS is imported so.
+IMPORT_QUEUE: list[Callable] = []
+
+
+def register_import_queue(queue: Callable) -> None:
+    IMPORT_QUEUE[:] = [queue]
 
 
 class TemplateDownloadView(ObjectPermissionMixin, View):

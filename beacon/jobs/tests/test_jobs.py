@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from beacon.conftest import ROLES
 from beacon.jobs.choices import JobState
 from beacon.jobs.models import Job, WorkerProcess
-from beacon.jobs.services import ResultFile, dead_workers, finish, run_job
+from beacon.jobs.services import ResultFile, dead_workers, finish, job_files, run_job
 
 from .workers import run_worker, start_worker
 
@@ -99,6 +99,9 @@ def test_the_job_of_a_killed_worker_shows_failed_when_the_next_worker_starts(use
     Job.objects.filter(pk=job.pk).update(state=JobState.QUEUED)
     task = run_job.enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(task.id))
+    given = job_files(job) / "upload"  # what the job was given to work on
+    given.parent.mkdir(parents=True, exist_ok=True)
+    given.write_bytes(b"uscc,name\n")
     # a worker that waits for work, and is killed
     worker = start_worker("--queue-name", "nothing")
     line = worker.stdout.readline().decode()
@@ -120,3 +123,4 @@ def test_the_job_of_a_killed_worker_shows_failed_when_the_next_worker_starts(use
     ]
     assert DBTaskResult.objects.get(id=task.id).status == "FAILED"
     assert not WorkerProcess.objects.exists()
+    assert not job_files(job).exists()  # a failed job keeps no files

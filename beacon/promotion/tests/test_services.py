@@ -264,7 +264,7 @@ def test_every_way_of_opening_a_lead_flags_a_rival_claim(promo, users, client_fo
     from django.urls import reverse
 
     from beacon.chains.models import Chain, ChainVersion, Target, TargetList
-    from beacon.chains.services import to_pipeline
+    from beacon.chains.services import DATA, to_pipeline
     from beacon.core.testing import csv_upload
 
     rival = "宁德华锐动力电池股份有限公司"  # l1's company, held by team t1
@@ -277,7 +277,8 @@ def test_every_way_of_opening_a_lead_flags_a_rival_claim(promo, users, client_fo
     assert (imported.claim, imported.possible_duplicate_of) == (ClaimStatus.FLAGGED, promo["l1"])
 
     chain = Chain.objects.create(key="nev", name="新能源汽车")
-    version = ChainVersion.objects.create(chain=chain, number=1, text="key: nev")
+    text = (DATA / "nev.yaml").read_text(encoding="utf-8")
+    version = ChainVersion.objects.create(chain=chain, number=1, text=text)
     target_list = TargetList.objects.create(chain=chain, version=version, candidates="c.csv")
     target = Target.objects.create(
         target_list=target_list, link="cells", rank=1, uscc="", name="宁德华锐动力电池集团", score=5

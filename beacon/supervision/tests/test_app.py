@@ -104,6 +104,7 @@ def test_a_league_table_is_published_by_a_worker_and_does_not_change(projects, u
     job.refresh_from_db()
     table = LeagueTable.objects.get()
     assert (job.state, job.result, job.step) == (JobState.DONE, table, "2 parks")
+    assert table.get_absolute_url() in client.get(job.get_absolute_url()).content.decode()
     # what publishing in the request froze: the same table, rules and publisher
     frozen = services.publish(users["zone_admin"], dt.date.fromisoformat(AS_OF))
     frozen.refresh_from_db()

@@ -12,7 +12,10 @@ class SupervisionConfig(AppConfig):
         from beacon.core.views.generic import register_panel
         from beacon.promotion.models import Lead
 
-        from . import current
+        from . import (
+            current,
+            jobs,  # noqa: F401  (registers the kinds of job publishing and reminding are)
+        )
         from .views import lead_panel
 
         current.connect()

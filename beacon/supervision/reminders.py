@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from beacon.core.choices import ScopeKind
+from beacon.core.models import User
 from beacon.core.permissions import can, restrict, scope_kinds
 
 from .current import on_day
@@ -145,3 +147,24 @@ def send_reminders(users, today: dt.date) -> list[tuple[str, int]]:
         )
         sent.append((user.email, len(found)))
     return sent
+
+
+def remind(today: dt.date, dry_run: bool = False) -> list[str]:
+    """What ``beacon remind`` does, daily: email every active user with an address their
+    reminders (only list them on a dry run or without a mail server); the lines it reports,
+    in the zone's language."""
+    users = User.objects.filter(is_active=True).exclude(email="").order_by("username")
+    lines = []
+    with translation.override(settings.LANGUAGE_CODE):
+        if dry_run or not settings.EMAIL_HOST:
+            if not dry_run:
+                lines.append("No mail server (BEACON_EMAIL_HOST): nothing sent.")
+            for user in users:
+                count = len(reminders_for(user, today))
+                if count:
+                    lines.append(f"{user.username} <{user.email}>: {count} reminders")
+            return lines
+        sent = send_reminders(users, today)
+    lines.extend(f"sent {count} reminders to {address}" for address, count in sent)
+    lines.append(f"{len(sent)} messages sent")
+    return lines

@@ -22,6 +22,7 @@ from beacon.registry.models import Park
 
 from . import current, exports, filtersets, forms, services, tables
 from .gantt import gantt
+from .jobs import queue_publish
 from .models import KeyProject, LeagueTable, Milestone, ProgressReport, ProjectIssue, StatusRules
 from .reminders import reminders_for
 
@@ -161,7 +162,7 @@ class RemindersView(generic.ObjectPermissionMixin, View):
 
 class LeagueView(generic.ObjectPermissionMixin, View):
     """The park league table as of a date, from the projects as they stand; publishing
-    freezes it."""
+    freezes it, in the background (``jobs.py``)."""
 
     model = LeagueTable
 
@@ -196,11 +197,9 @@ class LeagueView(generic.ObjectPermissionMixin, View):
 
     def post(self, request):
         self.require("add")
-        table = services.publish(request.user, as_of(request))
-        messages.success(
-            request, _("League table as of %(date)s published.") % {"date": table.as_of}
-        )
-        return redirect(table.get_absolute_url())
+        job = queue_publish(request.user, as_of(request))
+        messages.success(request, _("The table is queued; this page shows how it goes."))
+        return redirect(job.get_absolute_url())
 
 
 class LeagueTableView(generic.ObjectView):

@@ -5,14 +5,19 @@ only, and a published league table stays as it was."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from beacon.analytics import supervision as engine
 from beacon.core.testing import CHOICE_ERROR
+from beacon.jobs.choices import JobState
+from beacon.jobs.models import Job
+from beacon.jobs.tests.workers import run_worker
 from beacon.promotion.choices import Stage
 from beacon.promotion.models import Team
 from beacon.promotion.services import move
 from beacon.promotion.tests.conftest import make_lead
+from beacon.supervision import services
 from beacon.supervision.models import (
     KeyProject,
     LeagueTable,
@@ -81,13 +86,31 @@ def test_a_park_officer_reports_on_the_park_projects_only(projects, client_for):
     assert bad_month.context["form"].errors == {"month": ["A month is written YYYY-MM."]}
 
 
-def test_a_published_league_table_does_not_change(projects, client_for):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_league_table_is_published_by_a_worker_and_does_not_change(projects, users, client_for):
     client = client_for("zone_admin")
     ProgressReport.objects.create(
         project=projects["K1"], month="2024-06", investment_completed=50_000_000
     )
-    client.post(f"{reverse('supervision:league')}?as_of={AS_OF}")
+    response = client.post(f"{reverse('supervision:league')}?as_of={AS_OF}")
+    # queued at once, published by a worker as the user
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert (job.owner, job.state) == (users["zone_admin"], JobState.QUEUED)
+    assert not LeagueTable.objects.exists()
+
+    run_worker()
+
+    job.refresh_from_db()
     table = LeagueTable.objects.get()
+    assert (job.state, job.result, job.step) == (JobState.DONE, table, "2 parks")
+    assert table.get_absolute_url() in client.get(job.get_absolute_url()).content.decode()
+    # what publishing in the request froze: the same table, rules and publisher
+    frozen = services.publish(users["zone_admin"], dt.date.fromisoformat(AS_OF))
+    frozen.refresh_from_db()
+    fields = ("as_of", "parks", "projects", "rules", "rule_version", "published_by")
+    assert [getattr(table, f) for f in fields] == [getattr(frozen, f) for f in fields]
+    frozen.delete()
     before = (table.parks, table.projects)
     assert [row["park"] for row in table.parks] == ["P1", "P2"]
     ProgressReport.objects.filter(project=projects["K1"]).update(investment_completed=0)
@@ -95,9 +118,8 @@ def test_a_published_league_table_does_not_change(projects, client_for):
     assert (table.parks, table.projects) == before
     page = client.get(table.get_absolute_url())
     assert [row["park"] for row in page.context["parks"]] == ["P1", "P2"]
-    client.post(f"{reverse('supervision:league')}?as_of={AS_OF}")
-    assert LeagueTable.objects.count() == 2
     assert client_for("park_officer").post(reverse("supervision:league")).status_code == 404
+    assert Job.objects.count() == 1
 
 
 def test_a_new_project_starts_with_the_default_milestones(zone, client_for):
@@ -167,7 +189,7 @@ RULES_FIVE_POINTS = engine.DEFAULT_RULES_TEXT.replace(
 ).replace(") > 10", ") > 5")
 
 
-def test_status_follows_the_rules_in_force_and_keeps_their_versions(projects, client_for):
+def test_status_follows_the_rules_in_force_and_keeps_their_versions(projects, users, client_for):
     # K1: 46 % completed against 53.7 % planned on 2024-07-15: a lag of 7.7 points
     ProgressReport.objects.create(
         project=projects["K1"], month="2024-06", investment_completed=46_000_000
@@ -193,8 +215,8 @@ def test_status_follows_the_rules_in_force_and_keeps_their_versions(projects, cl
     assert status(client, projects["K1"])["reasons"] == [
         "investment lag 7.7 points (planned 53.7%, completed 46.0%) > 5: amber"
     ]
-    client.post(f"{reverse('supervision:league')}?as_of={AS_OF}")
-    assert LeagueTable.objects.get().rule_version == rules.current
+    table = services.publish(users["zone_admin"], dt.date.fromisoformat(AS_OF))
+    assert table.rule_version == rules.current
     # a new set in force takes the default out, and its first version is what counts
     new = client.post(
         reverse("supervision:statusrules_add"),

@@ -13,7 +13,11 @@ from django.urls import reverse
 from django.utils import translation
 from docx import Document
 
-from beacon.supervision.models import LeagueTable, ProgressReport, ProjectIssue
+from beacon.jobs.choices import JobState
+from beacon.jobs.models import Job
+from beacon.jobs.tests.workers import run_worker
+from beacon.supervision import services
+from beacon.supervision.models import ProgressReport, ProjectIssue
 from beacon.supervision.reminders import reminders_for
 from beacon.supervision.tests.conftest import AS_OF
 
@@ -99,6 +103,35 @@ def test_remind_emails_only_with_a_mail_server(projects, users, settings, capsys
         call_command("remind", "--as-of", "2024-13-01")
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_remind_queued_is_done_by_a_worker_as_the_zone_administrator(
+    projects, users, settings, capsys
+):
+    users["park_officer"].email = "park1@example.cn"
+    users["park_officer"].save()
+    settings.EMAIL_HOST = ""  # as the worker's own settings: no mail server
+    call_command("remind", "--as-of", AS_OF)
+    printed = capsys.readouterr().out
+    call_command("remind", "--as-of", AS_OF, "--queue")
+    job = Job.objects.get()
+    assert capsys.readouterr().out == f"{job.pk}\n"
+    assert (job.owner, job.state) == (users["zone_admin"], JobState.QUEUED)
+    with pytest.raises(CommandError, match="no such active user"):
+        call_command("remind", "--queue", "--user", "nobody")
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    assert job.result_path.read_text() == printed
+    assert printed.splitlines() == [
+        "No mail server (BEACON_EMAIL_HOST): nothing sent.",
+        "park_officer <park1@example.cn>: 1 reminders",
+    ]
+    call_command("remind", "--as-of", AS_OF, "--queue", "--user", "leader")
+    assert Job.objects.latest("pk").owner == users["leader"]
+
+
 def english(park) -> str:
     with translation.override("en"):
         return str(park)
@@ -169,7 +202,7 @@ def test_the_supervision_list_in_word_and_excel(projects, client_for):
     assert officer.get(url, {"format": "pdf"}).status_code == 404
 
 
-def test_league_tables_in_word_live_and_frozen(projects, client_for):
+def test_league_tables_in_word_live_and_frozen(projects, users, client_for):
     client = client_for("zone_admin")
     league = reverse("supervision:league")
     live = word_rows(client.get(league, {"as_of": AS_OF, "format": "docx"}).content)
@@ -178,8 +211,7 @@ def test_league_tables_in_word_live_and_frozen(projects, client_for):
         ["1", english(projects["K1"].park), "1"],
         ["2", english(projects["K2"].park), "1"],
     ]
-    client.post(f"{league}?as_of={AS_OF}")
-    table = LeagueTable.objects.get()
+    table = services.publish(users["zone_admin"], TODAY)  # as its job does
     ProgressReport.objects.create(
         project=projects["K2"], month="2024-06", investment_completed=100_000_000
     )

@@ -29,7 +29,8 @@ officer request every page once, not counted.
 
 Each phase runs for ``--duration`` seconds: users 1..N (zone administrators and park
 officers alternating) go through the page mix in a new random order each round, waiting a
-think time drawn between the two ``--think`` bounds after each page; then one more phase
+think time drawn between the two ``--think`` bounds after each page (and, before the first,
+one between 0 and the upper bound, so that users arrive over a few seconds); then one more phase
 with ``--ceiling-users`` users and no think time gives the throughput ceiling. A request
 under way when the time is up is waited for and counted. Any answer but 200 (a redirect
 too, e.g. to the login page) and any failed request is an error, counted with its status.
@@ -112,10 +113,11 @@ def prepare(users: int, seed: int) -> dict:
     from beacon.registry.models import Enterprise, Park
 
     if connection.vendor == "postgresql":
-        # the planner's statistics, as autovacuum keeps them on a served database (a build
-        # or an upgrade's migrations may have just written most rows)
+        # the planner's statistics and the visibility map (which lets a count read only an
+        # index), as autovacuum keeps them on a served database: a build or an upgrade's
+        # migrations may have just written most rows
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     for user in User.objects.filter(username__in=[name for name, _role in DEMO_USERS]):
         if user.has_usable_password():
             user.set_unusable_password()
@@ -364,6 +366,11 @@ async def request(client, phase: Phase, page: str, path: str) -> None:
 
 
 async def browse(client, user: dict, phase: Phase, deadline: float, rng: random.Random):
+    if phase.think[1] > 0:
+        # Users who think arrive as staff do, not all in the same instant: each starts
+        # after a think time of its own. (At once, 50 first requests queue behind each
+        # other, and that one burst alone made the phase's p95.)
+        await asyncio.sleep(rng.uniform(0, phase.think[1]))
     while True:
         mix = [(name, path) for name, path in PAGES if user_has(user, name)]
         rng.shuffle(mix)

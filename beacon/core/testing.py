@@ -383,6 +383,30 @@ class ModelViewCases(Walk):
         args = [] if obj is None else [obj.pk]
         return reverse(f"{opts.app_label}:{opts.model_name}{suffix}", args=args)
 
+    def queued_from_page(self, client, role, owner, data: dict, kind: str) -> dict | None:
+        """Post ``data`` to the add page as ``role``: where the role may add, the page queues
+        one background job of ``kind`` owned by ``owner`` and shows it, and its parameters
+        are returned; elsewhere both the page and the post are 404 and nothing is queued.
+        Either way no object is made in the request."""
+        from beacon.jobs.models import Job
+
+        assert self.model is not None
+        url, before = self.url("_add"), self.model._default_manager.count()
+        params = None
+        if self.scopes(role)["add"] is NO:
+            assert client.get(url).status_code == 404
+            assert client.post(url, data).status_code == 404
+            assert not Job.objects.exists()
+        else:
+            assert client.get(url).status_code == 200
+            response = client.post(url, data)
+            job = Job.objects.get()
+            assert response.status_code == 302 and response.url == job.get_absolute_url()
+            assert (job.owner, job.kind, job.state) == (owner, kind, "queued")
+            params = job.params
+        assert self.model._default_manager.count() == before
+        return params
+
     def walked(self, page) -> bool:
         return page in self.pages and page not in self.unwalked
 

@@ -7,9 +7,8 @@ import pytest
 from beacon.chains.jobs import TARGET_LIST
 from beacon.chains.models import Chain, Target, TargetList
 from beacon.conftest import ROLES
-from beacon.core.testing import ALL, NO, EndpointCases, ModelViewCases
+from beacon.core.testing import ALL, EndpointCases, ModelViewCases
 from beacon.core.versions import save_version
-from beacon.jobs.models import Job
 from beacon.registry.tests.factories import make_uscc
 
 from .conftest import CHAIN
@@ -125,20 +124,10 @@ class TestTargetListViews(TargetLists, ModelViewCases):
     def test_create_holds_the_scope_and_is_logged(self, zone, users, client_for, role):
         """Made from its page, a list is queued as the user's background job, which a worker
         ranks and keeps (test_app.py)."""
-        client, url = client_for(role), self.url("_add")
         data = self.form_data(zone, None)
-        lists = TargetList.objects.count()
-        if self.scopes(role)["add"] is NO:
-            assert client.get(url).status_code == 404
-            assert client.post(url, data).status_code == 404
-            assert not Job.objects.exists()
-        else:
-            assert client.get(url).status_code == 200
-            response = client.post(url, data)
-            job = Job.objects.get()
-            assert response.status_code == 302 and response.url == job.get_absolute_url()
-            assert (job.owner, job.kind, job.state) == (users[role], TARGET_LIST, "queued")
-            assert job.params == {
+        params = self.queued_from_page(client_for(role), role, users[role], data, TARGET_LIST)
+        if params is not None:
+            assert params == {
                 "chain": zone["chain"].pk,
                 "candidates": "companies.csv",
                 "options": {
@@ -148,7 +137,6 @@ class TestTargetListViews(TargetLists, ModelViewCases):
                     "home_city": None,
                 },
             }
-        assert TargetList.objects.count() == lists
 
 
 class TestTargetListApi(TargetLists, EndpointCases):

@@ -257,3 +257,41 @@ def test_a_filter_that_cannot_be_applied_is_an_error_not_everything(zone, client
     assert export.status_code == 400
     assert export.content.decode().startswith("park: ")
     assert client.get("/registry/figures/?year_from=abc&export=xlsx").status_code == 400
+
+
+def result_count(response) -> str:
+    return re.search(r'id="result-count">([^<]*)<', response.content.decode()).group(1)
+
+
+def listed(response) -> list[str]:
+    return [row.record.uscc for row in response.context["table"].page.object_list]
+
+
+def test_a_search_counts_its_matches_up_to_a_bound_then_pages_on(zone, client_for, monkeypatch):
+    from beacon.core.views import generic
+
+    monkeypatch.setattr(generic, "SEARCH_COUNT_BOUND", 3)
+    monkeypatch.setattr(generic.ObjectListView, "per_page", 2)
+    admin = client_for("zone_admin")
+    # the four enterprises of the zone all have 新能源 in their names
+    first = admin.get("/registry/enterprises/?search=新能源&sort=uscc")
+    assert result_count(first) == "More than 3 results"
+    assert 'href="?search=%E6%96%B0%E8%83%BD%E6%BA%90&amp;sort=uscc&amp;page=2"' in (
+        first.content.decode()
+    )
+    second = admin.get("/registry/enterprises/?search=新能源&sort=uscc&page=2")
+    everything = sorted(e.uscc for e in zone["p1_enterprises"] + zone["p2_enterprises"])
+    assert listed(first) + listed(second) == everything
+    assert "page=3" not in second.content.decode()
+    # within the bound the count is exact, and it counts only what the user may see
+    monkeypatch.setattr(generic, "SEARCH_COUNT_BOUND", 4)
+    assert result_count(admin.get("/registry/enterprises/?search=新能源")) == "4 results"
+    monkeypatch.setattr(generic, "SEARCH_COUNT_BOUND", 1)
+    officer = client_for("park_officer")
+    assert (
+        result_count(officer.get("/registry/enterprises/?search=新能源")) == "More than 1 results"
+    )
+    monkeypatch.setattr(generic, "SEARCH_COUNT_BOUND", 2)
+    assert result_count(officer.get("/registry/enterprises/?search=新能源")) == "2 results"
+    # a list with no search counts everything
+    assert result_count(admin.get("/registry/enterprises/")) == "4 results"

@@ -1,6 +1,8 @@
 """The list tables' cell rendering: the cached signature lookup answers as django-tables2's
 own does, for every kind of render function a table uses."""
 
+import re
+
 import django_tables2.utils
 import pytest
 
@@ -43,3 +45,28 @@ def test_calls_pass_only_the_arguments_a_render_function_takes():
     assert django_tables2.utils.call_with_appropriate(column.render, arguments) == 3
     assert django_tables2.utils.call_with_appropriate(column.render_with_record, arguments) == 3
     assert django_tables2.utils.call_with_appropriate(lambda missing: 1, arguments) is None
+
+
+@pytest.mark.django_db
+def test_a_table_body_draws_each_cell_with_its_columns_attributes(zone, client_for):
+    admin = client_for("zone_admin")
+    html = admin.get("/registry/figures/?sort=year&park=P1").content.decode()
+    body = html[html.index("<tbody") : html.index("</tbody>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body)
+    # two enterprises of P1, two years each
+    assert len(rows) == 4
+    cells = re.findall(r"<td ([^>]*)>(.*?)</td>", rows[0])
+    link = f'<a href="/registry/figures/{first_figure(zone)}/">2022</a>'
+    assert cells[0] == ("", link)
+    # amounts are right-aligned
+    assert ('class="numeric"', "120000000.00") in cells
+    empty = admin.get("/registry/enterprises/?search=nothing-like-this").content.decode()
+    body = empty[empty.index("<tbody") : empty.index("</tbody>")]
+    assert re.search(r'<td colspan="8" class="text-secondary">Nothing found.</td>', body)
+
+
+def first_figure(zone) -> int:
+    from beacon.registry.models import AnnualFigure
+
+    figures = AnnualFigure.objects.filter(enterprise__park=zone["p1"])
+    return figures.order_by("year", "pk").values_list("pk", flat=True).first()

@@ -3,8 +3,10 @@ from its results and kept (``RunChart``), then added up for each user's scope.
 
 The histogram's bins are the run's: over every rated score of the run, so a park's counts
 add up to the zone's. The scatter draws at most ``SCATTER_POINTS`` rated results (more draw
-as a blur): every n-th in rank order, so the sample keeps the shape of the whole run, the
-lowest classes too; a run that rates fewer draws them all.
+as a blur, and weigh the page down: 20,000 points were 250 kB of it): every n-th in rank
+order, so the sample keeps the shape of the whole run, the lowest classes too; a run that
+rates fewer draws them all. Charts kept with more points (drawn before the bound was
+lowered, or a user's parks added up) are thinned the same way when read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from beacon.core.permissions import restrict, restrict_kept
 
 from .models import EvaluationResult, EvaluationRun, RunChart
 
-SCATTER_POINTS = 20_000
+SCATTER_POINTS = 5_000
 
 
 class Charts:
@@ -112,6 +114,9 @@ def charts_for(run: EvaluationRun, user) -> Charts:
     charts = Charts(bins)
     for piece in [whole] if whole is not None else kept:
         charts.add(_charts(piece, bins))
+    step = math.ceil(sum(len(points) for points in charts.scatter.values()) / SCATTER_POINTS)
+    if step > 1:
+        charts.scatter = {grade: points[::step] for grade, points in charts.scatter.items()}
     return charts
 
 

@@ -145,7 +145,9 @@ class ObjectListView(ObjectPermissionMixin, View):
                 filters={key: values for key, values in request.GET.lists() if key != "export"},
                 fmt=export,
             )
-        table = self.table_class(queryset, request=request)
+        # configured once, below: given the request, the table would first paginate itself
+        # with a paginator of its own, counting every row
+        table = self.table_class(queryset)
         paginate: dict = {"per_page": self.per_page}
         more_than = None
         if filterset.is_bound and (filterset.form.cleaned_data.get("search") or "").strip():

@@ -160,3 +160,20 @@ def test_a_run_page_reads_as_much_for_200_enterprises_as_for_20(
     large = run_evaluation(scheme, 2023, users["zone_admin"])
     assert large.results.count() == 200
     assert run_page_queries(client, large) == run_page_queries(client, small)
+
+
+def test_charts_kept_with_more_points_than_the_bound_are_thinned_when_read(
+    zone, users, scheme, monkeypatch
+):
+    add_enterprises(zone, 40, 6000)
+    monkeypatch.setattr(charts, "SCATTER_POINTS", 40)
+    run = run_evaluation(scheme, 2023, users["zone_admin"])
+    kept = run.charts.get(park=None).scatter
+    assert sum(len(points) for points in kept.values()) > 20
+    monkeypatch.setattr(charts, "SCATTER_POINTS", 10)
+    for role in ("zone_admin", "park_officer"):
+        read = charts.charts_for(run, users[role]).scatter
+        assert 0 < sum(len(points) for points in read.values()) <= 10
+        # every point read is one kept, and each class keeps a share of its points
+        assert all(p in kept[grade] for grade, points in read.items() for p in points)
+    assert set(charts.charts_for(run, users["zone_admin"]).scatter) == set(kept)

@@ -65,7 +65,7 @@ def test_a_table_body_draws_each_cell_with_its_columns_attributes(zone, client_f
     assert re.search(r'<td colspan="8" class="text-secondary">Nothing found.</td>', body)
 
 
-def first_figure(zone) -> int:
+def first_figure(zone) -> int | None:
     from beacon.registry.models import AnnualFigure
 
     figures = AnnualFigure.objects.filter(enterprise__park=zone["p1"])

@@ -148,7 +148,7 @@ class ObjectListView(ObjectPermissionMixin, View):
         # configured once, below: given the request, the table would first paginate itself
         # with a paginator of its own, counting every row
         table = self.table_class(queryset)
-        paginate: dict = {"per_page": self.per_page}
+        paginate = {"per_page": self.per_page}
         more_than = None
         if filterset.is_bound and (filterset.form.cleaned_data.get("search") or "").strip():
             # Counting every match of a search reads every matching row (15,777 rows, 50 ms,

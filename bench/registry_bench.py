@@ -13,7 +13,6 @@ build time and, per page and user, median and p95 latency, queries and response 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import os
 import platform
@@ -21,6 +20,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import open_demo_zone  # noqa: E402
 
 CASES = (
     ("enterprise list", "/registry/enterprises/"),
@@ -86,15 +89,14 @@ def database() -> dict[str, str]:
 
 
 def counts() -> dict[str, int]:
-    from auditlog.models import LogEntry
-
+    from beacon.core.models import ChangeLogEntry
     from beacon.registry.models import AnnualFigure, Enterprise, Parcel
 
     return {
         "enterprises": Enterprise.objects.count(),
         "annual figures": AnnualFigure.objects.count(),
         "parcels": Parcel.objects.count(),
-        "change-log entries": LogEntry.objects.count(),
+        "change-log entries": ChangeLogEntry.objects.count(),
     }
 
 
@@ -131,32 +133,11 @@ def time_case(client, url: str, repeat: int, budget: float) -> dict:
 
 def main() -> None:
     args = parse_args()
-    os.environ["BEACON_HOME"] = str(Path(args.home).resolve())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    load = os.getloadavg()
+    build = open_demo_zone(args.home, args.size)
     from django.test import Client
 
     from beacon.core.models import ScopeGrant, User
-    from beacon.demo.writer import build_demo_zone, zone_is_empty
-
-    load = os.getloadavg()
-    settings.BEACON_HOME.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=0)
-    if zone_is_empty():
-        started = time.perf_counter()
-        cpu = time.process_time()
-        with contextlib.redirect_stdout(sys.stderr):  # the report alone goes to stdout
-            build_demo_zone(size=args.size, progress=True)
-        build = (
-            f"built in {time.perf_counter() - started:.0f} s "
-            f"({time.process_time() - cpu:.0f} s CPU in this process)"
-        )
-    else:
-        build = "reused an existing zone"
 
     enterprise = ScopeGrant.objects.get(user__username="enterprise", kind="enterprise").object_id
     results = []

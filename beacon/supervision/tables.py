@@ -70,7 +70,7 @@ class StatusRulesTable(BaseTable):
 
 
 SMALL = {"td": {"class": "small"}}
-OVERDUE = mark_safe(' class="text-danger"')  # nosec B308 B703
+OVERDUE = mark_safe(' class="text-danger"')  # nosec B308
 
 
 class SupervisionListTable(BaseTable):

@@ -34,7 +34,7 @@ CARD = (
 )
 
 
-DRAGGABLE = mark_safe(' draggable="true"')  # nosec B308 B703
+DRAGGABLE = mark_safe(' draggable="true"')  # nosec B308
 
 
 def card(lead: Lead, can_move: bool):

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
         from . import (
             audit,  # noqa: F401  (lets the archive release the audit logs on SQLite)
@@ -19,9 +20,11 @@ class CoreConfig(AppConfig):
         from .account import on_login
         from .api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .changelog import register_models
+        from .counts import forget
         from .navigation import MenuGroup, MenuItem, register_group
 
         register_models()
+        post_migrate.connect(forget, sender=self, dispatch_uid="beacon.core.counts.forget")
         user_logged_in.connect(on_login, dispatch_uid="beacon.core.account.on_login")
         register_group(
             MenuGroup(

@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
+from .. import counts
+
 MAX_LIMIT = 1000
 
 
@@ -34,6 +36,9 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         for parameter in parameters:
             parameter["schema"].update(bounds[parameter["name"]])
         return parameters
+
+    def get_count(self, queryset):
+        return counts.count(queryset)
 
     def get_limit(self, request):
         return self._number(request, self.limit_query_param, self.default_limit, 1)

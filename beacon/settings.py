@@ -135,6 +135,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "beacon_cache",
+        # one entry per list, filter and scope counted (core/counts.py): 300 by default
+        # would be culled within minutes of fifty users' work
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 

@@ -22,6 +22,7 @@ import re
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.utils.functional import cached_property
@@ -45,8 +46,9 @@ def tables() -> tuple[frozenset[str], frozenset[str]]:
         unused = UNUSED_LINKS.get(model._meta.label_lower, ())
         # auditlog records a recorded model's links (see changelog.register_models)
         for field in model._meta.many_to_many:
-            if field.name not in unused:
-                whole.add(field.remote_field.through._meta.db_table)
+            through = field.remote_field.through
+            if field.name not in unused and through is not None:
+                whole.add(through._meta.db_table)
     return frozenset(every), frozenset(whole)
 
 
@@ -65,7 +67,10 @@ def log_state(using: str) -> tuple[int, str]:
 
 def count(queryset: models.QuerySet) -> int:
     """``queryset.count()``, kept for the change log's present state where it may be."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can meet (a year past any column's range)
+        return queryset.count()
     every, whole = tables()
     read = set(QUOTED.findall(sql)) & every
     if not read or not read <= whole:

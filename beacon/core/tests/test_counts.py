@@ -37,6 +37,7 @@ def lists(zone, users):
         "park officer's": restrict(Enterprise.objects.all(), officer),
         "active": Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE),
         "search": Enterprise.objects.filter(name__icontains="新能源"),
+        "search, counted up to a bound": Enterprise.objects.filter(name__icontains="新能源")[:3],
         "with a parcel": Enterprise.objects.filter(parcels__isnull=False).distinct(),
     }
 

@@ -2,7 +2,7 @@
 clicking through the pages they open most, on `beacon serve` and PostgreSQL.
 
     python bench/load_bench.py [--size small,large] [--users 1,10,50] [--duration 60]
-        [--think 1-5] [--ceiling-users 50] [--workers 2]
+        [--think 1-5] [--ceiling-users 50] [--workers 2] [--threads N]
         [--database-url postgresql://postgres@127.0.0.1:5432/beacon_load_{size}]
         [--json results.json]
 
@@ -23,9 +23,9 @@ administrators would otherwise have to enrol an authenticator app; the second fa
 costs nothing after the login) and passwords that do not expire
 (``BEACON_PASSWORD_MAX_AGE_DAYS=0``, so that the benchmark's users work in later runs).
 ``--workers N`` (default: the number of cores) is passed on when ``beacon serve --help``
-offers that option. Every user logs in through the login form (CSRF token and session
-cookie, an httpx client of its own), then the first zone administrator and the first park
-officer request every page once, not counted.
+offers that option, and ``--threads N`` when given. Every user logs in through the login
+form (CSRF token and session cookie, an httpx client of its own), then the first zone
+administrator and the first park officer request every page once, not counted.
 
 Each phase runs for ``--duration`` seconds: users 1..N (zone administrators and park
 officers alternating) go through the page mix in a new random order each round, waiting a
@@ -221,12 +221,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_command(port: int, workers: int, env: dict[str, str]) -> list[str]:
+def serve_command(port: int, workers: int, threads: int | None, env: dict[str, str]) -> list[str]:
     command = [beacon_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
     offered = subprocess.run(
         [beacon_command(), "serve", "--help"], env=env, capture_output=True, text=True, check=True
     ).stdout
-    return command + (["--workers", str(workers)] if "--workers" in offered else [])
+    if "--workers" in offered:
+        command += ["--workers", str(workers)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
+    return command
 
 
 def process_tree(root: int) -> list[int]:
@@ -267,9 +271,9 @@ class Server:
     """``beacon serve`` on a free port, in a session of its own so that stopping it stops
     its worker processes too."""
 
-    def __init__(self, env: dict[str, str], workers: int, log: Path):
+    def __init__(self, env: dict[str, str], workers: int, threads: int | None, log: Path):
         self.port = free_port()
-        self.command = serve_command(self.port, workers, env)
+        self.command = serve_command(self.port, workers, threads, env)
         self.log = log
         with open(log, "wb") as out:
             self.process = subprocess.Popen(
@@ -425,7 +429,7 @@ async def measure_zone(size: str, zone: dict, args) -> tuple[str, list[Phase]]:
 
     users = zone["users"]
     env = zone_environment(args.database_url.format(size=size), args.home)
-    server = Server(env, args.workers, Path(args.home) / f"load-serve-{size}.log")
+    server = Server(env, args.workers, args.threads, Path(args.home) / f"load-serve-{size}.log")
     print(f"{size} zone: beacon {' '.join(server.command[1:])}", file=sys.stderr)
     # A connection per request, as nginx opens to the application by default: a kept-alive
     # connection that the server closes while the client reuses it fails the request,
@@ -692,6 +696,7 @@ def main() -> None:
         "--ceiling-users", type=int, default=50, help="users of the no-think phase (0: none)"
     )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, help="threads per process (default: serve's)")
     parser.add_argument("--database-url", default=DATABASE_URL, help="{size} is replaced")
     parser.add_argument(
         "--home",

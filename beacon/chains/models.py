@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beacon.analytics.chains import Chain as ParsedChain
 from beacon.analytics.chains import parse_chain
+from beacon.core.links import object_url
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded, user_field
 from beacon.core.validators import USCCField
 from beacon.core.versions import RuleFileVersion, VersionedMixin
@@ -28,7 +29,7 @@ class Chain(VersionedMixin, BilingualNameMixin, BeaconModel):
         verbose_name_plural = _("industrial chains")
 
     def get_absolute_url(self):
-        return reverse("chains:chain", args=[self.pk])
+        return object_url("chains:chain", self.pk)
 
     @cached_property
     def parsed(self) -> ParsedChain | None:
@@ -247,7 +248,7 @@ class TargetList(BeaconModel):
         return f"{self.chain} {self.created:%Y-%m-%d} #{self.pk}"
 
     def get_absolute_url(self):
-        return reverse("chains:targetlist", args=[self.pk])
+        return object_url("chains:targetlist", self.pk)
 
 
 class Target(BeaconModel):

@@ -5,12 +5,12 @@ from functools import cached_property
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from beacon.analytics.scheme import Scheme as ParsedScheme
 from beacon.analytics.scheme import parse_scheme
+from beacon.core.links import object_url
 from beacon.core.models import BeaconModel, Recorded, user_field
 from beacon.core.validators import validate_year
 from beacon.core.versions import RuleFileVersion, VersionedMixin
@@ -35,7 +35,7 @@ class Scheme(VersionedMixin, BeaconModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("evaluation:scheme", args=[self.pk])
+        return object_url("evaluation:scheme", self.pk)
 
 
 class SchemeVersion(RuleFileVersion):
@@ -117,7 +117,7 @@ class EvaluationRun(BeaconModel):
         return f"{self.scheme} {self.year} #{self.pk}"
 
     def get_absolute_url(self):
-        return reverse("evaluation:evaluationrun", args=[self.pk])
+        return object_url("evaluation:evaluationrun", self.pk)
 
 
 class EvaluationResult(BeaconModel):
@@ -190,7 +190,7 @@ class EvaluationResult(BeaconModel):
         return f"{self.enterprise} · {self.run}"
 
     def get_absolute_url(self):
-        return reverse("evaluation:evaluationresult", args=[self.pk])
+        return object_url("evaluation:evaluationresult", self.pk)
 
     @property
     def class_changed(self) -> bool:
@@ -256,4 +256,4 @@ class AnnualFlag(BeaconModel):
         return f"{self.enterprise} {self.year} {self.get_flag_display()}"
 
     def get_absolute_url(self):
-        return reverse("evaluation:annualflag", args=[self.pk])
+        return object_url("evaluation:annualflag", self.pk)

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.choices import OWN
+from beacon.core.links import object_url
 from beacon.core.querysets import RestrictedQuerySet
 
 from .choices import UNFINISHED, JobState
@@ -70,7 +70,7 @@ class Job(models.Model):
         return self.label
 
     def get_absolute_url(self):
-        return reverse("jobs:job", args=[self.pk])
+        return object_url("jobs:job", self.pk)
 
     @property
     def finished_state(self) -> bool:

@@ -4,10 +4,10 @@ entry rules and the year's targets."""
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.choices import ScopeKind
+from beacon.core.links import object_url
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded, user_field
 from beacon.core.querysets import RestrictedQuerySet
 from beacon.core.validators import USCCField, validate_uscc, validate_year
@@ -44,7 +44,7 @@ class Team(BilingualNameMixin, BeaconModel):
         verbose_name_plural = _("promotion teams")
 
     def get_absolute_url(self):
-        return reverse("promotion:team", args=[self.pk])
+        return object_url("promotion:team", self.pk)
 
     @property
     def members(self):
@@ -90,7 +90,7 @@ class Activity(BeaconModel):
         return f"{self.date} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("promotion:activity", args=[self.pk])
+        return object_url("promotion:activity", self.pk)
 
 
 class LeadQuerySet(RestrictedQuerySet):
@@ -216,7 +216,7 @@ class Lead(BeaconModel):
         return f"{self.company} · {self.project}"
 
     def get_absolute_url(self):
-        return reverse("promotion:lead", args=[self.pk])
+        return object_url("promotion:lead", self.pk)
 
     @property
     def is_open(self) -> bool:
@@ -337,7 +337,7 @@ class LeadDocument(BeaconModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("promotion:leaddocument", args=[self.pk])
+        return object_url("promotion:leaddocument", self.pk)
 
 
 class ParkEntryRule(VersionedMixin, BeaconModel):
@@ -361,7 +361,7 @@ class ParkEntryRule(VersionedMixin, BeaconModel):
         return str(self.park)
 
     def get_absolute_url(self):
-        return reverse("promotion:parkentryrule", args=[self.pk])
+        return object_url("promotion:parkentryrule", self.pk)
 
     @property
     def conditions(self) -> str:
@@ -443,4 +443,4 @@ class PromotionTarget(BeaconModel):
         return f"{self.year} {self.team or _('whole zone')}"
 
     def get_absolute_url(self):
-        return reverse("promotion:promotiontarget", args=[self.pk])
+        return object_url("promotion:promotiontarget", self.pk)

@@ -5,9 +5,9 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.links import object_url
 from beacon.core.models import BeaconModel, BilingualNameMixin, Recorded
 from beacon.core.validators import HeldByDatabase, USCCField, validate_uscc, validate_year
 
@@ -64,7 +64,7 @@ class IndustryClass(BilingualNameMixin, BeaconModel):
         return f"{self.code} {self.display_name}"
 
     def get_absolute_url(self):
-        return reverse("registry:industryclass", args=[self.pk])
+        return object_url("registry:industryclass", self.pk)
 
 
 class Zone(BilingualNameMixin, BeaconModel):
@@ -79,7 +79,7 @@ class Zone(BilingualNameMixin, BeaconModel):
         verbose_name_plural = _("zones")
 
     def get_absolute_url(self):
-        return reverse("registry:zone", args=[self.pk])
+        return object_url("registry:zone", self.pk)
 
 
 class Park(BilingualNameMixin, BeaconModel):
@@ -104,7 +104,7 @@ class Park(BilingualNameMixin, BeaconModel):
         verbose_name_plural = _("parks")
 
     def get_absolute_url(self):
-        return reverse("registry:park", args=[self.pk])
+        return object_url("registry:park", self.pk)
 
 
 class Parcel(BeaconModel):
@@ -143,7 +143,7 @@ class Parcel(BeaconModel):
         return (self.area_mu * M2_PER_MU).quantize(Decimal("0.01"))
 
     def get_absolute_url(self):
-        return reverse("registry:parcel", args=[self.pk])
+        return object_url("registry:parcel", self.pk)
 
 
 class Enterprise(BilingualNameMixin, BeaconModel):
@@ -206,7 +206,7 @@ class Enterprise(BilingualNameMixin, BeaconModel):
         ]
 
     def get_absolute_url(self):
-        return reverse("registry:enterprise", args=[self.pk])
+        return object_url("registry:enterprise", self.pk)
 
 
 # An annual figure's measures, as its columns are named everywhere (forms, API, evaluation).
@@ -274,7 +274,7 @@ class AnnualFigure(BeaconModel):
         return f"{self.enterprise} {self.year}"
 
     def get_absolute_url(self):
-        return reverse("registry:annualfigure", args=[self.pk])
+        return object_url("registry:annualfigure", self.pk)
 
 
 class InnovationPlatform(BilingualNameMixin, BeaconModel):
@@ -311,7 +311,7 @@ class InnovationPlatform(BilingualNameMixin, BeaconModel):
         verbose_name_plural = _("innovation platforms")
 
     def get_absolute_url(self):
-        return reverse("registry:innovationplatform", args=[self.pk])
+        return object_url("registry:innovationplatform", self.pk)
 
 
 class Talent(BilingualNameMixin, BeaconModel):
@@ -349,7 +349,7 @@ class Talent(BilingualNameMixin, BeaconModel):
         verbose_name_plural = _("talents and start-up teams")
 
     def get_absolute_url(self):
-        return reverse("registry:talent", args=[self.pk])
+        return object_url("registry:talent", self.pk)
 
 
 # -- totals kept for the dashboard ---------------------------------------------------------

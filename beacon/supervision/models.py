@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from beacon.core.links import object_url
 from beacon.core.models import BeaconModel, Recorded, user_field
 from beacon.core.versions import RuleFileVersion, VersionedMixin
 from beacon.registry.models import Park, amount_field
@@ -97,7 +97,7 @@ class KeyProject(BeaconModel):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("supervision:keyproject", args=[self.pk])
+        return object_url("supervision:keyproject", self.pk)
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -237,7 +237,7 @@ class StatusRules(VersionedMixin, BeaconModel):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("supervision:statusrules", args=[self.pk])
+        return object_url("supervision:statusrules", self.pk)
 
     def save(self, *args, **kwargs):
         if self.in_force:
@@ -303,7 +303,7 @@ class LeagueTable(BeaconModel):
         return f"{self.as_of} #{self.pk}"
 
     def get_absolute_url(self):
-        return reverse("supervision:leaguetable", args=[self.pk])
+        return object_url("supervision:leaguetable", self.pk)
 
 
 class CurrentStatus(models.Model):

@@ -1,6 +1,7 @@
 """Query counts of every list, detail and history page (and the panels on it), on the demo
 zone: a page reads the same number of queries whatever the number of rows it shows, and no
-more than its committed baseline (``query_counts.json``).
+more than its committed baseline (``query_counts.json``). And on the same zone, every list
+table's cells drawn as django-tables2 draws them.
 
 A page that reads one query per row shows it here as a list of 50 rows costing more than
 the same list of 2, or as an object's page (an enterprise with five years of figures and
@@ -199,3 +200,24 @@ def test_no_page_reads_a_query_per_row(client, demo):
         if count > baselines[page]
     }
     assert grown == {}, "more queries than the baseline; see the module's docstring"
+
+
+def table_body(client, url: str) -> str:
+    html = client.get(url, {"per_page": MANY}).content.decode()
+    return html[html.index("<tbody") : html.index("</tbody>")]
+
+
+def test_every_list_table_draws_its_cells_as_django_tables2_does(client, monkeypatch):
+    from beacon.core.templatetags import beacon_tables
+
+    urls = [
+        reverse(f"{model._meta.app_label}:{model._meta.model_name}_list")
+        for model, page in pages()
+        if page == "list"
+    ] + [reverse("supervision:list")]
+    drawn = {url: table_body(client, url) for url in urls}
+    assert sum(body.count("<td") for body in drawn.values()) > 2_000
+    # every cell through the library's own path
+    monkeypatch.setattr(beacon_tables, "_cell_functions", lambda table: {})
+    differ = [url for url in urls if table_body(client, url) != drawn[url]]
+    assert differ == []

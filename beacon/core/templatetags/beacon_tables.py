@@ -19,7 +19,7 @@ from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django_tables2 import ManyToManyColumn
+from django_tables2 import BooleanColumn, ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import Accessor
 
@@ -50,17 +50,23 @@ def _cell_function(table, bound_column):
     # the library asks of each cell whether the accessor ends at a field with choices,
     # from the record's model: asked here once per model
     choices: dict[type, bool] = {}
+    # a yes/no column draws one of two marks, unless its field has choices
+    marks = (
+        {flag: render(value=flag, record=None, bound_column=bound_column) for flag in (True, False)}
+        if type(column) is BooleanColumn
+        else None
+    )
 
     def cell(row):
         record = row.record
+        kind = type(record)
+        if kind not in choices:
+            field = accessor.get_field(record)  # None for a record that is not a model's
+            choices[kind] = bool(getattr(field, "choices", None))
         penultimate = head.resolve(record, quiet=True)
-        if isinstance(penultimate, models.Model):
-            kind = type(record)
-            if kind not in choices:
-                choices[kind] = bool(getattr(accessor.get_field(record), "choices", ()))
-            show = getattr(penultimate, display, None) if choices[kind] else None
-        else:
-            show = None
+        show = None
+        if choices[kind] and isinstance(penultimate, models.Model):
+            show = getattr(penultimate, display, None)
         if show is not None:
             value = show()
         else:
@@ -78,7 +84,10 @@ def _cell_function(table, bound_column):
             "bound_row": row,
             "table": table,
         }
-        content = render(**{a: arguments[a] for a in wanted})
+        if marks is not None and not choices[kind]:
+            content = marks[bool(value)]
+        else:
+            content = render(**{a: arguments[a] for a in wanted})
         return link(content, **arguments) if link else content
 
     return cell
@@ -96,9 +105,10 @@ def table_rows(context, table):
     td = {} if per_cell else {c.name: c.attrs["td"].as_html() for c in columns}
     # a callable attribute reads the cell the library's own iteration leaves on its column
     cells = {} if per_cell else _cell_functions(table)
-    html = []
+    html: list[str] = []
+    # attributes come escaped from as_html(), values from the two escapes below
     for row in table.paginated_rows:
-        html.append(format_html("<tr {}>", row.attrs.as_html()))
+        html += ("<tr ", row.attrs.as_html(), ">")
         for column in columns:
             function = cells.get(column.name)
             if function is None:
@@ -111,8 +121,8 @@ def table_rows(context, table):
             else:
                 text = conditional_escape(str(formats.localize(cell, use_l10n=column.localize)))
             attrs = td[column.name] if td else column.attrs["td"].as_html()
-            html.append(format_html("<td {}>{}</td>", attrs, text))
-        html.append(mark_safe("</tr>"))  # nosec B308
+            html += ("<td ", attrs, ">", text, "</td>")
+        html.append("</tr>")
     if not html:
         html.append(
             format_html(
@@ -121,5 +131,4 @@ def table_rows(context, table):
                 _("Nothing found."),
             )
         )
-    # every piece is escaped above
     return mark_safe("".join(html))  # nosec B308 B703

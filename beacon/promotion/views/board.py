@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -52,7 +51,7 @@ def card(lead: Lead, can_move: bool):
         lead.pk,
         lead.stage,
         DRAGGABLE if can_move else "",
-        reverse("promotion:lead", args=[lead.pk]),
+        lead.get_absolute_url(),
         lead.company,
         lead.project,
         lead.team,

@@ -1,4 +1,5 @@
-"""How many rows a list holds: counted once per state of the change log, and kept.
+"""How many rows a list holds (or a few sums of many rows): counted once per state of the
+change log, and kept.
 
 A list's pager and the API's ``count`` count every row their query matches, on every page:
 5 ms for a zone's 100,000 enterprises, 50 ms for the 15,777 of them matching 新能源, ten
@@ -67,19 +68,29 @@ def log_state(using: str) -> tuple[int, str]:
 
 def count(queryset: models.QuerySet) -> int:
     """``queryset.count()``, kept for the change log's present state where it may be."""
+    return _kept(queryset, "count", queryset.count)
+
+
+def rows(queryset: models.QuerySet) -> list:
+    """``list(queryset)`` of a few rows summing many (a ``values_list`` with aggregates),
+    kept as a count is."""
+    return _kept(queryset, "rows", lambda: list(queryset))
+
+
+def _kept(queryset: models.QuerySet, kind: str, compute):
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a filter no row can meet (a year past any column's range)
-        return queryset.count()
+        return compute()
     every, whole = tables()
     read = set(QUOTED.findall(sql)) & every
     if not read or not read <= whole:
-        return queryset.count()
+        return compute()
     state = (queryset.db, sql, repr(params), log_state(queryset.db))
-    key = "count:" + hashlib.sha256(repr(state).encode()).hexdigest()
+    key = f"{kind}:" + hashlib.sha256(repr(state).encode()).hexdigest()
     kept = cache.get(key)
     if kept is None:
-        kept = queryset.count()
+        kept = compute()
         cache.set(key, kept)
     return kept
 

@@ -14,8 +14,13 @@ from beacon.core.changelog import bulk_create_logged, bulk_update_logged
 from beacon.core.permissions import restrict
 from beacon.jobs.models import Job
 from beacon.registry.choices import EnterpriseStatus
-from beacon.registry.models import Enterprise, Parcel
-from beacon.registry.tests.factories import EnterpriseFactory, ParcelFactory, make_uscc
+from beacon.registry.models import AnnualFigure, Enterprise, Parcel
+from beacon.registry.tests.factories import (
+    AnnualFigureFactory,
+    EnterpriseFactory,
+    ParcelFactory,
+    make_uscc,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +137,22 @@ def test_the_list_and_the_api_count_a_new_enterprise(zone, users, client_for):
     EnterpriseFactory(park=zone["p1"])
     assert admin.get("/api/v1/registry/enterprises/").json()["count"] == api + 1
     assert admin.get("/registry/enterprises/").context["table"].paginator.count == page + 1
+
+
+def test_kept_sums_follow_writes_as_counts_do(zone, users):
+    from django.db.models import Count, Sum
+
+    def per_park():
+        return (
+            AnnualFigure.objects.order_by("enterprise__park")
+            .values_list("enterprise__park")
+            .annotate(n=Count("*"), tax=Sum("tax"))
+        )
+
+    assert counts.rows(per_park()) == list(per_park())
+    with CaptureQueriesContext(connection) as queries:
+        kept = counts.rows(per_park())
+    assert kept == list(per_park())
+    assert not any("SUM(" in q["sql"] for q in queries.captured_queries)
+    AnnualFigureFactory(enterprise=EnterpriseFactory(park=zone["p1"]), tax=1_000_000)
+    assert counts.rows(per_park()) == list(per_park())

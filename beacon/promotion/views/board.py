@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
+from beacon.core import counts
 from beacon.core.permissions import can
 from beacon.core.views import generic
 
@@ -76,11 +77,14 @@ class BoardView(generic.ObjectPermissionMixin, View):
         leads = (
             filterset.qs if not filterset.is_bound or filterset.is_valid() else Lead.objects.none()
         )
+        # each column's count and planned investment sum every lead of the stage: kept
         totals = {
             stage: (n, investment)
-            for stage, n, investment in leads.order_by()
-            .values_list("stage")
-            .annotate(n=Count("*"), investment=Sum("planned_investment"))
+            for stage, n, investment in counts.rows(
+                leads.order_by()
+                .values_list("stage")
+                .annotate(n=Count("*"), investment=Sum("planned_investment"))
+            )
         }
         can_move = can(request.user, StageChange, "add") and can(request.user, Lead, "change")
         columns = []

@@ -83,9 +83,12 @@ class BilingualNameMixin(models.Model):
 
     @property
     def display_name(self) -> str:
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return display_name(self.name, self.name_en)
+
+
+def display_name(name: str, name_en: str) -> str:
+    """A bilingual name in the user's language where it is known."""
+    return name_en if name_en and get_language() == "en" else name
 
 
 class Role(models.Model):

@@ -22,7 +22,8 @@ from beacon.core.permissions import restrict, restrict_kept
 
 from .models import EvaluationResult, EvaluationRun, RunChart
 
-SCATTER_POINTS = 5_000
+# as many as a city zone's small demo rates: a province's run page weighs what a city's does
+SCATTER_POINTS = 2_000
 
 
 class Charts:

@@ -112,6 +112,8 @@ TEMPLATES = [
         },
     }
 ]
+# inputs and selects drawn in Python, as Django's widget templates draw them
+FORM_RENDERER = "beacon.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -16,12 +16,13 @@ from django import template
 from django.db import models
 from django.template.base import render_value_in_context
 from django.utils import formats
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tables2 import BooleanColumn, ManyToManyColumn
+from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.utils import Accessor
+from django_tables2.utils import Accessor, AttributeDict
 
 register = template.Library()
 
@@ -88,9 +89,48 @@ def _cell_function(table, bound_column):
             content = marks[bool(value)]
         else:
             content = render(**{a: arguments[a] for a in wanted})
-        return link(content, **arguments) if link else content
+        if not link:
+            return content
+        if to_page is not None and not choices[kind]:
+            linked = to_page(value, record, content)
+            if linked is not None:
+                return linked
+        return link(content, **arguments)
 
+    to_page = _page_link(link, bound_column)
     return cell
+
+
+def _page_link(link, bound_column):
+    """``(value, record, content) -> link`` for a ``linkify=True`` column, as the library
+    links it: to the value's page, or else the row's (None when neither has a page). None
+    for any other kind of link."""
+    if (
+        type(link) is not LinkTransform
+        or link.url is not None
+        or link.reverse_args
+        # the library links to the page of what this accessor reaches: the cell's value
+        or str(bound_column.name if link.accessor is None else link.accessor)
+        != str(bound_column.accessor)
+        or "href" in (link.attrs or {})
+        or _per_cell(link.attrs or {})
+    ):
+        return None
+    attrs = AttributeDict(link.attrs or {}).as_html()
+    opening = f"<a {attrs} href=" if attrs else "<a href="
+
+    def linked(value, record, content):
+        target = value if hasattr(value, "get_absolute_url") else record
+        if not hasattr(target, "get_absolute_url"):
+            return None
+        url = target.get_absolute_url()
+        if url is None:
+            return content
+        return mark_safe(  # nosec B308 B703: the address and the content are escaped
+            f'{opening}"{escape(url)}">{conditional_escape(content)}</a>'
+        )
+
+    return linked
 
 
 def _cell_functions(table) -> dict:

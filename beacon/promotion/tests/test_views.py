@@ -367,3 +367,33 @@ def test_a_parks_entry_rule_is_a_versioned_rule_file(promo, client_for, users, z
         if e.content_type.model == "parkentryruleversion"
     ]
     assert sorted(saved) == [("1", "park_officer"), ("2", "park_officer"), ("3", "zone_admin")]
+
+
+def test_a_board_card_shows_its_lead_escaped_in_the_users_language(promo, client_for):
+    lead, team = promo["l1"], promo["t1"]
+    lead.company = 'A & B <Motors> "Ltd"'
+    lead.claim = ClaimStatus.FLAGGED
+    lead.save()
+    team.name_en = "New energy vehicles <team>"
+    team.save()
+    url = reverse("promotion:board")
+    html = client_for("zone_admin").get(url).content.decode()
+    card = re.search(
+        rf'<div class="card card-sm mb-2 board-card" id="lead-{lead.pk}".*?</div></div>', html
+    )
+    assert card is not None
+    assert card.group(0) == (
+        f'<div class="card card-sm mb-2 board-card" id="lead-{lead.pk}" data-lead="{lead.pk}" '
+        'data-stage="lead" draggable="true"><div class="card-body p-2">'
+        f'<a href="/promotion/leads/{lead.pk}/" class="fw-bold d-block text-truncate">'
+        "A &amp; B &lt;Motors&gt; &quot;Ltd&quot;</a>"
+        '<div class="small text-truncate">动力电池生产基地</div>'
+        '<div class="small text-secondary">New energy vehicles &lt;team&gt; · P1 · 2024-03-01'
+        '</div><span class="badge bg-orange-lt">Possible duplicate</span></div></div>'
+    )
+    # a park officer may not move it; in Chinese the team's own name
+    officer = client_for("park_officer")
+    html = officer.get(url, headers={"Accept-Language": "zh-hans"}).content.decode()
+    assert 'data-stage="lead"><div class="card-body p-2">' in html
+    assert "新能源汽车招商组 · P1 · 2024-03-01" in html
+    assert 'draggable="true"' not in html

@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from beacon.core.permissions import restrict
@@ -30,14 +30,20 @@ def with_details(user, as_of: dt.date, projects: list[KeyProject]) -> list[KeyPr
     total) and ``open_issues``; read for these projects only, as the user may see them."""
     keys = [p.pk for p in projects]
     month = f"{as_of:%Y-%m}"
-    completed = {}
-    for key, amount in (
+    # each project's latest report to date (one a month), not every month's
+    latest = (
         restrict(ProgressReport.objects.all(), user)
-        .filter(month__lte=month, project__in=keys)
-        .order_by("project", "month")
-        .values_list("project", "investment_completed")
-    ):
-        completed[key] = amount  # the latest month wins
+        .filter(project=OuterRef("pk"), month__lte=month)
+        .order_by("-month")
+        .values("investment_completed")[:1]
+    )
+    completed = {
+        key: amount
+        for key, amount in KeyProject.objects.filter(pk__in=keys)
+        .annotate(completed=Subquery(latest))
+        .values_list("pk", "completed")
+        if amount is not None
+    }
     issues: dict[int, list] = {}
     open_issues = (
         restrict(ProjectIssue.objects.all(), user)

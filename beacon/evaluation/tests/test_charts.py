@@ -177,3 +177,28 @@ def test_charts_kept_with_more_points_than_the_bound_are_thinned_when_read(
         # every point read is one kept, and each class keeps a share of its points
         assert all(p in kept[grade] for grade, points in read.items() for p in points)
     assert set(charts.charts_for(run, users["zone_admin"]).scatter) == set(kept)
+
+
+def test_the_upgrade_draws_again_the_charts_kept_with_more_points_than_shown(
+    zone, users, scheme, monkeypatch
+):
+    import importlib
+
+    from django.apps import apps
+
+    add_enterprises(zone, 40, 6000)
+    monkeypatch.setattr(charts, "SCATTER_POINTS", 40)
+    run = run_evaluation(scheme, 2023, users["zone_admin"])
+    within = run_evaluation(scheme, 2023, users["zone_admin"])
+    monkeypatch.setattr(charts, "SCATTER_POINTS", 10)
+    charts.keep_charts(within)
+    untouched = {c.pk for c in within.charts.all()}
+    importlib.import_module("beacon.evaluation.migrations.0007_thin_run_charts").thin(apps, None)
+    whole = run.charts.get(park=None).scatter
+    assert 0 < sum(len(points) for points in whole.values()) <= 10
+    parks = run.charts.exclude(park=None)
+    assert sorted(p for c in parks for points in c.scatter.values() for p in points) == sorted(
+        p for points in whole.values() for p in points
+    )
+    # a run already within the bound is left as it was
+    assert {c.pk for c in within.charts.all()} == untouched

@@ -1,3 +1,5 @@
+from django.db.models import Prefetch
+
 from beacon.core.api.views import ScopedModelViewSet
 
 from .. import filtersets
@@ -39,7 +41,10 @@ class ParcelViewSet(ScopedModelViewSet):
 
 
 class EnterpriseViewSet(ScopedModelViewSet):
-    queryset = Enterprise.objects.select_related("park", "industry").prefetch_related("parcels")
+    # a parcel is shown by its code: all that is read of it
+    queryset = Enterprise.objects.select_related("park", "industry").prefetch_related(
+        Prefetch("parcels", queryset=Parcel.objects.only("code"))
+    )
     serializer_class = serializers.EnterpriseSerializer
     filterset_class = filtersets.EnterpriseFilterSet
 

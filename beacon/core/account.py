@@ -88,4 +88,10 @@ def last_login(request) -> dict:
     last = getattr(request, "session", {}).get(LAST_LOGIN)
     if not last:
         return {}
-    return {"last_login": {**last, "at": last["at"] and parse_datetime(last["at"])}}
+    return {
+        "last_login": {
+            **last,
+            "at": last["at"] and parse_datetime(last["at"]),
+            "address": last["address"] or _("an unknown address"),
+        }
+    }

@@ -113,6 +113,16 @@ class TestExpiredPassword:
 
 
 class TestLastLogin:
+    def test_a_login_from_no_known_address_says_so(self, settings):
+        member()
+        Client(REMOTE_ADDR="").post("/login/", {"username": "leader", "password": PASSWORD})
+        client, _ = log_in()
+        page = client.get("/").content.decode()
+        menu = re.search(r'id="last-login">(.*?)</div>', page, re.S)
+        assert menu is not None
+        assert "from an unknown address" in menu.group(1)
+        assert "None" not in menu.group(1)
+
     def test_the_previous_login_and_the_failures_since_are_shown(self, settings):
         member()
         first, _ = log_in()

@@ -30,7 +30,10 @@ def seal(path, data: bytes, passphrase=PASSPHRASE):
 def test_what_is_sealed_reads_back_whole(tmp_path, size):
     data = os.urandom(size)
     path = seal(tmp_path / "f", data)
-    assert data[:16] not in path.read_bytes()[sealed.HEADER_SIZE :] or size == 0
+    if size >= 16:
+        # the plaintext is not in the file; a shorter one turns up in random bytes by chance
+        # (one byte in 17 of ciphertext: one run in 15)
+        assert data[:16] not in path.read_bytes()[sealed.HEADER_SIZE :]
     with SealedReader(path, PASSPHRASE) as reader:
         reader.check_all()
         assert reader.size == size

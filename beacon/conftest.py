@@ -41,6 +41,26 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(path)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def faithful_restore():
+    """A test with ``serialized_rollback`` starts from the rows the migrations wrote, put
+    back one by one: the change log would record each as created anew (2,000 entries and
+    their hash chain, two thirds of the restore's time), and the log restored with them
+    would no longer be the one the migrations left."""
+    from auditlog.context import disable_auditlog
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    restore = BaseDatabaseCreation.deserialize_db_from_string
+
+    def unlogged(creation, data):
+        with disable_auditlog():
+            restore(creation, data)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseCreation, "deserialize_db_from_string", unlogged)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Argon2 is slow on purpose; tests create many users.

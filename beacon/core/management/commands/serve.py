@@ -1,3 +1,4 @@
+import gc
 import os
 from typing import cast
 
@@ -79,7 +80,14 @@ class Server(BaseApplication):
     def load(self):
         from django.core.wsgi import get_wsgi_application
 
-        return get_wsgi_application()
+        application = get_wsgi_application()
+        # What the application holds once loaded lives as long as the process: out of the
+        # collector's reach, a full collection in a worker no longer walks it (measured:
+        # up to 170 ms with every thread of the process stopped, a request in a hundred),
+        # and the workers forked from here keep sharing its memory pages.
+        gc.collect()
+        gc.freeze()
+        return application
 
 
 def serve(

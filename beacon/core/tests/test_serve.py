@@ -262,3 +262,20 @@ def test_the_cache_is_kept_in_the_database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key FROM beacon_cache")
         assert [key for (key,) in cursor.fetchall()] == [":1:shared"]
+
+
+def test_the_loaded_application_is_out_of_the_collectors_reach():
+    """What the application holds once loaded lives as long as the workers: frozen before
+    they are forked, a full collection in a worker does not walk it."""
+    import gc
+
+    from beacon.core.management.commands.serve import Server
+
+    gc.unfreeze()
+    try:
+        application = Server({"bind": ["127.0.0.1:0"]}).load()
+        assert gc.get_freeze_count() > 0
+        # frozen: in none of the generations a collection walks
+        assert all(tracked is not application for tracked in gc.get_objects())
+    finally:
+        gc.unfreeze()

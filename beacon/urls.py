@@ -2,9 +2,8 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularJSONAPIView
 
-from beacon.core.api.docs import RedocView, SwaggerView
+from beacon.core.api.docs import RedocView, SchemaView, SwaggerView
 from beacon.core.urls import auth_urlpatterns
 from beacon.registry.views import HomeView
 
@@ -22,7 +21,7 @@ urlpatterns = [
     path("supervision/", include("beacon.supervision.urls")),
     path("jobs/", include("beacon.jobs.urls")),
     path("api/v1/", include("beacon.api_urls")),
-    path("api/v1/openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
+    path("api/v1/openapi.json", SchemaView.as_view(), name="api-schema"),
     # the split view serves Swagger UI's start-up script as a file: no inline script
     path(
         "api/v1/docs/",

@@ -117,3 +117,24 @@ def test_interactive_docs_need_nothing_from_the_internet(users):
     script = client.get("/api/v1/docs/?script=").content.decode()
     assert "://" not in script
     assert 'url: "/api/v1/openapi.json"' in script
+
+
+def test_the_served_schema_is_made_once_per_language_for_every_user(users, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from beacon.core.api import docs
+
+    monkeypatch.setattr(docs, "_schemas", {})
+    made = []
+    make = SchemaGenerator.get_schema
+    monkeypatch.setattr(
+        SchemaGenerator, "get_schema", lambda self, **kw: made.append(1) or make(self, **kw)
+    )
+    served = {}
+    for role, language in (("leader", "en"), ("auditor", "en"), ("leader", "zh-hans")):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(users[role])
+        served[role, language] = client.get("/api/v1/openapi.json").json()
+    assert len(made) == 2  # English once for both users, Chinese once
+    assert served["leader", "en"] == served["auditor", "en"]
+    assert served["leader", "en"]["info"] != served["leader", "zh-hans"]["info"]

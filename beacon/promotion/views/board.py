@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -41,10 +42,15 @@ CARD = (
 DRAGGABLE = mark_safe(' draggable="true"')  # nosec B308
 
 
+def escape(text) -> str:
+    return html.escape(str(text))
+
+
 def card(lead: tuple, can_move: bool, flagged: str) -> str:
     """A lead's card on the board, from its ``CARD`` values, its text escaped. Drawn here,
     not by the template engine: the board shows up to 240 cards, and a template's lookups
-    for each took half the page's time (a ``format_html`` of each, a sixth)."""
+    for each took half the page's time (a ``format_html`` of each, a sixth). Escaped as
+    Django's ``escape`` does, without its check for lazy text on each of 1,200 calls."""
     pk, company, project, stage, stage_date, claim, team, team_en, park = lead
     park = f" · {escape(park)}" if park else ""
     return (
@@ -90,6 +96,7 @@ class BoardView(generic.ObjectPermissionMixin, View):
             count, investment = totals.get(code, (0, None))
             # a column's latest cards, read in the order of the stage's index
             cards = leads.filter(stage=code).values_list(*CARD).order_by("-stage_date", "-pk")
+            drawn = [card(lead, can_move, flagged) for lead in cards[:BOARD_CARDS]] if count else []
             columns.append(
                 {
                     "stage": code,
@@ -97,12 +104,8 @@ class BoardView(generic.ObjectPermissionMixin, View):
                     "count": count,
                     "investment": investment or Decimal(0),
                     # each card escapes its text
-                    "cards": [
-                        mark_safe(card(lead, can_move, flagged))  # nosec B308 B703
-                        for lead in cards[:BOARD_CARDS]
-                    ]
-                    if count
-                    else [],
+                    "cards": mark_safe("".join(drawn)),  # nosec B308 B703
+                    "shown": len(drawn),
                 }
             )
         context = {

@@ -18,16 +18,14 @@ p50 and p95. On an empty database it builds the demo zone of ``--size`` first.
 
 from __future__ import annotations
 
-import argparse
 import gc
-import os
 import random
 import statistics
 import threading
 import time
 
-from benchlib import open_demo_zone
 from load_bench import PAGES
+from page_bench import logged_in, open_zone, user_objects, zone_arguments
 
 
 class Collections:
@@ -71,32 +69,22 @@ def serve_round(clients, picked, seconds: float) -> tuple[list[float], Collectio
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--home", default=os.environ.get("BEACON_HOME") or "/tmp/beacon-pages")
-    parser.add_argument("--size", default="small", help="the zone to build on an empty database")
+    parser = zone_arguments(__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=4, help="as `beacon serve` runs")
     parser.add_argument("--seconds", type=float, default=40, help="per round")
     args = parser.parse_args()
-    built = open_demo_zone(args.home, args.size)
+    zone = open_zone(args)
 
-    from django.conf import settings
-    from django.db import connection, connections
-    from django.test import Client
-    from page_bench import user_objects
+    from django.db import connections
 
     from beacon.core.models import User
-    from beacon.registry.models import Enterprise
 
-    print(
-        f"{Enterprise.objects.count():,} enterprises on {connection.vendor} ({built}); "
-        f"{args.threads} threads, {args.seconds:g} s per round\n"
-    )
+    print(f"{zone}; {args.threads} threads, {args.seconds:g} s per round\n")
     users = [User.objects.get(username=name) for name in ("admin", "park1")]
     picked = [user_objects(user) for user in users]
     clients = []
     for index in range(args.threads):
-        client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0], HTTP_ACCEPT_LANGUAGE="zh-hans")
-        client.force_login(users[index % 2])
+        client = logged_in(users[index % 2])
         for _name, path in PAGES:
             client.get(path(picked[index % 2], random.Random(index)))
         clients.append(client)

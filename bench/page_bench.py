@@ -41,34 +41,53 @@ def user_objects(user) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def zone_arguments(description: str) -> argparse.ArgumentParser:
+    """The options of a benchmark that times pages in process: the zone's data folder and
+    the size to build on an empty database."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--home", default=os.environ.get("BEACON_HOME") or "/tmp/beacon-pages")
     parser.add_argument("--size", default="small", help="the zone to build on an empty database")
+    return parser
+
+
+def open_zone(args) -> str:
+    """Django set up on the zone of ``args`` (built first when there is none); what it is,
+    for the report's first line."""
+    built = open_demo_zone(args.home, args.size)
+    from django.db import connection
+
+    from beacon.registry.models import Enterprise
+
+    return f"{Enterprise.objects.count():,} enterprises on {connection.vendor} ({built})"
+
+
+def logged_in(user):
+    """Django's test client with ``user``'s session, asking for Chinese pages."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0], HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+def main() -> None:
+    parser = zone_arguments(__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page")
     args = parser.parse_args()
-    built = open_demo_zone(args.home, args.size)
+    zone = open_zone(args)
 
     import random
 
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-
     from beacon.core.models import User
-    from beacon.registry.models import Enterprise
 
-    print(
-        f"{Enterprise.objects.count():,} enterprises on {connection.vendor} "
-        f"({built}); {args.repeat} requests per page after one\n"
-    )
+    print(f"{zone}; {args.repeat} requests per page after one\n")
     print("| page | user | median ms | fastest ms | bytes |")
     print("|---|---|---:|---:|---:|")
     rng = random.Random(0)
     for username in ("admin", "park1"):
         user = User.objects.get(username=username)
-        client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0], HTTP_ACCEPT_LANGUAGE="zh-hans")
-        client.force_login(user)
+        client = logged_in(user)
         picked = user_objects(user)
         for name, path in PAGES:
             url = path(picked, rng)
